@@ -81,5 +81,7 @@ demo: build
 bench: build
 	$(NODE) bench/run.mjs
 
+-include nfpm/packaging.mk
+
 clean:
 	rm -rf $(BUILD) dist test/.tmp

@@ -21,6 +21,9 @@ accounts_daemon = true
 clock_skew_daemon = true
 ip_forwarding_daemon = true
 
+[ClockSkew]
+hwclock_cmd = hwclock --hctosys --utc --noadjfile
+
 [Instance]
 instance_id = 0
 
@@ -59,6 +62,7 @@ export const DEFAULT_CONFIG: InstanceConfig = {
     gpasswdRemoveCmd: 'gpasswd -d {user} {group}',
   },
   daemons: { accountsDaemon: true, clockSkewDaemon: true, ipForwardingDaemon: true },
+  clockSkew: { hwclockCmd: 'hwclock --hctosys --utc --noadjfile' },
   instance: { instanceId: '0' },
   instanceSetup: {
     hostKeyTypes: ['ecdsa', 'ed25519', 'rsa'],
@@ -78,6 +82,7 @@ export function configWith(overrides: ConfigOverrides): InstanceConfig {
   return {
     accounts: { ...DEFAULT_CONFIG.accounts, ...overrides.accounts },
     daemons: { ...DEFAULT_CONFIG.daemons, ...overrides.daemons },
+    clockSkew: { ...DEFAULT_CONFIG.clockSkew, ...overrides.clockSkew },
     instance: { ...DEFAULT_CONFIG.instance, ...overrides.instance },
     instanceSetup: { ...DEFAULT_CONFIG.instanceSetup, ...overrides.instanceSetup },
     ipForwarding: { ...DEFAULT_CONFIG.ipForwarding, ...overrides.ipForwarding },

@@ -22,6 +22,11 @@ export interface DaemonsConfig {
   readonly ipForwardingDaemon: boolean;
 }
 
+export interface ClockSkewConfig {
+  /** Command run on a drift-token change; `hwclock` is looked up in /sbin then /usr/sbin under the root. */
+  readonly hwclockCmd: string;
+}
+
 export interface InstanceSection {
   /** Decimal string, '0' when never recorded. */
   readonly instanceId: string;
@@ -59,6 +64,7 @@ export interface LoggingConfig {
 export interface InstanceConfig {
   readonly accounts: AccountsConfig;
   readonly daemons: DaemonsConfig;
+  readonly clockSkew: ClockSkewConfig;
   readonly instance: InstanceSection;
   readonly instanceSetup: InstanceSetupConfig;
   readonly ipForwarding: IpForwardingConfig;
