@@ -12,7 +12,7 @@ BANNER      := import { createRequire as __gceCreateRequire } from 'node:module'
 TS_SOURCES  := $(shell find ts -name '*.ts' 2>/dev/null)
 SHELL_FILES  = $(shell test/support/shell-files.sh)
 
-.PHONY: help build deps lint lint-ts lint-shell test test-unit test-integration test-shell test-packaging dist demo bench clean
+.PHONY: help build deps system-deps lint lint-ts lint-shell test test-unit test-integration test-shell test-packaging dist demo bench clean
 
 help:
 	@echo "make build      bundle every executable into build/bin (runnable tree)"
@@ -27,7 +27,11 @@ node_modules/.package-lock.json: package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-deps: node_modules/.package-lock.json
+deps: system-deps node_modules/.package-lock.json
+
+# Debian packages used by tests and the demo (installed when root and missing; see .ci/install-deps).
+system-deps:
+	@.ci/install-deps
 
 # Each entry becomes build/lib/<name>.mjs plus an extensionless /bin/sh wrapper in build/bin
 # (Node 18 cannot run an extensionless ESM file; design.md §9.2).

@@ -62,6 +62,8 @@ export interface Feature<D = unknown, O = unknown, A extends Action = Action> {
   diagnostics?(desired: D, observed: O): readonly Diagnostic[];
   /** Audit fields of an action (default: its primitive fields). Key material must not appear. */
   describe?(action: A): LogFields;
+  /** Pure: when the machine should next be re-checked even without a metadata change (a key expiry). */
+  nextWake?(desired: D, now: Date): Date | undefined;
   /** Long-lived resources (a route monitor child); called once before the first pass. */
   start?(os: Os, ctx: PassContext): Promise<void>;
   stop?(): Promise<void>;
@@ -99,13 +101,22 @@ export interface ReconcileOptions {
   readonly logOnce: LogOnce;
   readonly dryRun: boolean;
   readonly signal?: AbortSignal;
-  /** Receives plan output in dry-run mode. */
-  readonly print?: (line: string) => void;
+  /** Receives plan output in dry-run mode: the `plan …` line and its audit fields. */
+  readonly print?: (line: string, entry: PlanEntry) => void;
+}
+
+/** One planned action as `--dry-run --json` prints it. */
+export interface PlanEntry {
+  readonly feature: string;
+  readonly action: string;
+  readonly fields: LogFields;
 }
 
 export interface ReconcileResult<A extends Action> {
   readonly planned: A[];
   readonly report: ApplyReport<A>;
+  /** The feature's requested next wake, if any. */
+  readonly nextWake?: Date;
 }
 
 /**
@@ -120,9 +131,12 @@ export async function reconcile<D, O, A extends Action>(
 ): Promise<ReconcileResult<A>> {
   const ctx: PassContext = { cfg: opts.cfg, log: opts.log, signal: opts.signal };
   let planned: A[] = [];
+  let nextWake: Date | undefined;
   let step = 'desired';
   try {
-    const desired = feature.desired(snapshot, opts.cfg, os.now());
+    const now = os.now();
+    const desired = feature.desired(snapshot, opts.cfg, now);
+    nextWake = feature.nextWake?.(desired, now);
     step = 'observe';
     const observed = await feature.observe(os, desired, ctx);
     step = 'plan';
@@ -136,10 +150,13 @@ export async function reconcile<D, O, A extends Action>(
     return { planned: [], report: emptyReport() };
   }
   if (opts.dryRun) {
-    for (const a of planned) opts.print?.(planLine(feature, a));
-    return { planned, report: emptyReport() };
+    for (const a of planned) {
+      const fields = feature.describe ? feature.describe(a) : defaultDescribe(a);
+      opts.print?.(planLine(feature, a), { feature: feature.id, action: a.kind, fields });
+    }
+    return { planned, report: emptyReport(), nextWake };
   }
-  if (planned.length === 0) return { planned, report: emptyReport() };
+  if (planned.length === 0) return { planned, report: emptyReport(), nextWake };
   let report: ApplyReport<A>;
   try {
     report = await feature.apply(planned, os, ctx);
@@ -151,5 +168,5 @@ export async function reconcile<D, O, A extends Action>(
   for (const a of report.applied) opts.log.audit('applied', a.kind, fields(a));
   for (const f of report.failed) opts.log.audit('failed', f.action.kind, fields(f.action), errorMessage(f.error));
   for (const s of report.skipped) opts.log.audit('skipped', s.action.kind, fields(s.action), s.reason);
-  return { planned, report };
+  return { planned, report, nextWake };
 }
