@@ -180,3 +180,17 @@ export function createLogOnce(log: Logger): LogOnce {
     active: (key) => state.has(key),
   };
 }
+
+/** A Logger that forwards to whatever `get` returns at call time (for objects built before the logger). */
+export function deferredLogger(tag: string, get: () => Logger | undefined): Logger {
+  return {
+    tag,
+    debug: (m, f) => get()?.debug(m, f),
+    info: (m, f) => get()?.info(m, f),
+    warn: (m, f) => get()?.warn(m, f),
+    error: (m, f) => get()?.error(m, f),
+    audit: (o, a, f, r) => get()?.audit(o, a, f, r),
+    child: (t) => get()?.child(t) ?? deferredLogger(t, get),
+    flush: async () => get()?.flush(),
+  };
+}

@@ -13,6 +13,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   readonly signal?: AbortSignal;
+  /** Leave the command out of the DEBUG log (the syslog sink's own `logger` spawns). */
+  readonly quiet?: boolean;
 }
 
 export interface RunResult {
