@@ -6,8 +6,8 @@
  * (real routes, the real metadata address); otherwise the daemon runs with --dry-run passes.
  * It changes nothing outside its temp directory and namespace, and removes them at the end.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -29,16 +29,32 @@ function bin(opts: DemoOptions, name: string): string {
   return join(opts.binDir, name);
 }
 
-/** Runs a one-shot guest program and streams its log lines. */
-function runOnce(opts: DemoOptions, env: NodeJS.ProcessEnv, argv: string[]): number {
-  if (!existsSync(bin(opts, argv[0] as string))) {
+/**
+ * Runs a one-shot guest program and prints its output lines. Asynchronous on purpose: the
+ * emulator lives in this process and must keep answering while the program runs.
+ */
+function runOnce(opts: DemoOptions, env: NodeJS.ProcessEnv, argv: string[]): Promise<number> {
+  const file = bin(opts, argv[0] as string);
+  if (!existsSync(file)) {
     process.stdout.write(`   (${argv[0]} is not built yet; skipped)\n`);
-    return 0;
+    return Promise.resolve(0);
   }
-  const r = spawnSync(bin(opts, argv[0] as string), argv.slice(1), { env, encoding: 'utf8', timeout: 120_000 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (out) process.stdout.write(`${out.split('\n').map((l) => `   ${l}`).join('\n')}\n`);
-  return r.status ?? 1;
+  return new Promise((resolve) => {
+    const child = spawn(file, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => void (out += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => void (out += c.toString('utf8')));
+    child.on('close', (code) => {
+      const text = out.trim();
+      if (text) process.stdout.write(`${text.split('\n').map((l) => `   ${l}`).join('\n')}\n`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** A stand-in `hwclock` inside the sandbox root, so a drift-token change shows the real argv. */
+function installHwclockStub(root: string): void {
+  writeFileSync(join(root, 'sbin/hwclock'), '#!/bin/sh\necho "demo hwclock stub called with: $*"\n', { mode: 0o755 });
 }
 
 function startDaemon(opts: DemoOptions, env: NodeJS.ProcessEnv, root: string, onLine: (l: string) => void): ChildProcess {
@@ -77,6 +93,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'gce-demo-'));
   const root = join(dir, 'root');
   createSandboxRoot(root, { interfaces: [{ name: 'eth0', mac: DEMO_MAC }] });
+  installHwclockStub(root);
   let emu: Emulator | undefined;
   let daemon: ChildProcess | undefined;
   try {
@@ -88,9 +105,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     say(`emulator: ${emu.url}  (control API: ${emu.url}/__emulator/)  sandbox root: ${root}`);
 
     say('google_instance_setup (first boot of this instance)');
-    runOnce(opts, env, ['google_instance_setup', '--root', root, '--log-target', 'console', '--metadata-timeout', '10']);
+    await runOnce(opts, env, ['google_instance_setup', '--root', root, '--log-target', 'console', '--metadata-timeout', '10']);
     say('google_metadata_script_runner --script-type startup');
-    runOnce(opts, env, ['google_metadata_script_runner', '--script-type', 'startup', '--root', root, '--log-target', 'console']);
+    await runOnce(opts, env, ['google_metadata_script_runner', '--script-type', 'startup', '--root', root, '--log-target', 'console']);
 
     const lines: string[] = [];
     if (privileged) {
@@ -103,7 +120,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       await pause(opts.quick ? 500 : 1500);
     } else {
       say('google_guest_daemon --dry-run');
-      runOnce(opts, env, ['google_guest_daemon', '--root', root, '--dry-run', '--log-target', 'console']);
+      await runOnce(opts, env, ['google_guest_daemon', '--root', root, '--dry-run', '--log-target', 'console']);
     }
 
     for (const edit of demoEdits()) {
@@ -114,12 +131,12 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
         await waitFor(() => lines.slice(before).some((l) => / (applied|failed|skipped) /.test(l)), 5000);
         await pause(opts.quick ? 300 : 1000);
       } else {
-        runOnce(opts, env, ['google_guest_daemon', '--root', root, '--dry-run', '--log-target', 'console']);
+        await runOnce(opts, env, ['google_guest_daemon', '--root', root, '--dry-run', '--log-target', 'console']);
       }
     }
 
     say('result');
-    const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8').split('\n').filter((l) => /:\d{4,}:/.test(l));
+    const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8').split('\n').filter((l) => Number(l.split(':')[2]) >= 1000);
     process.stdout.write(`   accounts created: ${passwd.map((l) => l.split(':')[0]).join(', ') || 'none'}\n`);
     const ak = join(root, 'home/carol/.ssh/authorized_keys');
     if (existsSync(ak)) process.stdout.write(`   /home/carol/.ssh/authorized_keys:\n${readFileSync(ak, 'utf8').trim().split('\n').map((l) => `     ${l}`).join('\n')}\n`);
