@@ -52,7 +52,7 @@ function batsFiles(dir) {
 function runBats(dirs) {
   const files = dirs.flatMap(batsFiles);
   if (files.length === 0) return;
-  const r = spawnSync('node_modules/.bin/bats', ['--tap', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('node_modules/bats/bin/bats', ['--tap', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   let seen = 0;

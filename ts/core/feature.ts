@@ -7,7 +7,7 @@ import type { InstanceConfig } from '../config/types.js';
 import type { MetadataSnapshot } from '../metadata/snapshot.js';
 import type { Os } from '../os/types.js';
 import { errorMessage } from './errors.js';
-import { formatFields, type LogFields, type LogLevel, type LogOnce, type Logger } from './logger.js';
+import { formatFields, joinMessage, type LogFields, type LogLevel, type LogOnce, type Logger } from './logger.js';
 
 /** A planned change: a small discriminated union per feature (`{kind: 'add-route', …}`). */
 export interface Action {
@@ -165,8 +165,17 @@ export async function reconcile<D, O, A extends Action>(
     report = { applied: [], failed: planned.map((action) => ({ action, error: e })), skipped: [] };
   }
   const fields = (a: A): LogFields => (feature.describe ? feature.describe(a) : defaultDescribe(a));
-  for (const a of report.applied) opts.log.audit('applied', a.kind, fields(a));
-  for (const f of report.failed) opts.log.audit('failed', f.action.kind, fields(f.action), errorMessage(f.error));
-  for (const s of report.skipped) opts.log.audit('skipped', s.action.kind, fields(s.action), s.reason);
+  // A failure that repeats on every pass is logged once (spec §3.4); success clears it.
+  const key = (a: A): string => `${feature.id}:action:${a.kind} ${formatFields(fields(a))}`;
+  for (const a of report.applied) {
+    opts.logOnce.clear(key(a));
+    opts.log.audit('applied', a.kind, fields(a));
+  }
+  for (const f of report.failed) {
+    opts.logOnce.report(key(f.action), 'error', `${joinMessage(`failed ${f.action.kind}`, fields(f.action))}: ${errorMessage(f.error)}`);
+  }
+  for (const s of report.skipped) {
+    opts.logOnce.report(key(s.action), 'info', `${joinMessage(`skipped ${s.action.kind}`, fields(s.action))}: ${s.reason}`);
+  }
   return { planned, report, nextWake };
 }

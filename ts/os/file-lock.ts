@@ -3,12 +3,24 @@
  * a lock directory under the machine root, stale detection by mtime, held only for the critical
  * section (its refresh timer runs only then). It must not decide what is locked or written.
  */
-import lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
 import path from 'node:path';
 import { LockHeldError, UnsafePathError, errorMessage } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { errnoOf } from './fs-util.js';
 import type { RootedFs } from './types.js';
+
+let lockfileModule: Promise<typeof ProperLockfile> | undefined;
+
+/**
+ * proper-lockfile is loaded on first use: its bundled signal-exit patches `process` when loaded,
+ * which must not happen while other modules are still linking (and costs nothing to daemons
+ * that never take a file lock).
+ */
+function loadLockfile(): Promise<typeof ProperLockfile> {
+  lockfileModule ??= import('proper-lockfile').then((m) => ((m as unknown as { default?: typeof ProperLockfile }).default ?? m) as typeof ProperLockfile);
+  return lockfileModule;
+}
 
 /** Retry schedule while another process holds the lock: about 15 s in all, then LockHeldError. */
 const RETRIES = { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 500 };
@@ -32,7 +44,7 @@ export async function withFileLock<T>(fs: RootedFs, p: string, fn: () => Promise
   const hostPath = fs.resolve(lockPath);
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(hostPath, {
+    release = await (await loadLockfile()).lock(hostPath, {
       lockfilePath: hostPath,
       realpath: false,
       stale: STALE_MS,
