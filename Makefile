@@ -80,10 +80,10 @@ dist: build
 	cp -a $(BUILD)/bin $(BUILD)/lib dist/payload/
 
 demo: build
-	$(NODE) $(BUILD)/lib/gce_demo.mjs
+	$(NODE) $(BUILD)/lib/gce_demo.mjs $(ARGS)
 
 bench: build
-	$(NODE) bench/run.mjs
+	$(NODE) bench/run.mjs $(ARGS)
 
 -include nfpm/packaging.mk
 
