@@ -61,6 +61,7 @@ lint-shell:
 	test/support/shellcheck-all.sh
 
 test: build
+	@nfpm/install-nfpm.sh >/dev/null 2>&1 || echo "nfpm unavailable: package-build tests will skip and say so"
 	node test/support/run-tests.mjs all
 
 test-unit: deps
