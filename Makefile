@@ -41,7 +41,7 @@ $(BUILD)/.stamp: $(TS_SOURCES) $(wildcard shell/*) package.json Makefile
 	@mkdir -p $(BUILD)/bin $(BUILD)/lib
 	@for e in $(ENTRIES); do \
 	  $(ESBUILD) ts/bin/$$e.ts --bundle --platform=node --target=node18 --format=esm \
-	    --log-level=warning --legal-comments=none \
+	    --log-level=warning --legal-comments=none --minify --keep-names \
 	    --banner:js="$(BANNER)" --outfile=$(BUILD)/lib/$$e.mjs; \
 	  sed "s/@ENTRY@/$$e/" ts/bin/wrapper.sh.in > $(BUILD)/bin/$$e; chmod 0755 $(BUILD)/bin/$$e; \
 	done
