@@ -12,7 +12,7 @@ BANNER      := import { createRequire as __gceCreateRequire } from 'node:module'
 TS_SOURCES  := $(shell find ts -name '*.ts' 2>/dev/null)
 SHELL_FILES  = $(shell test/support/shell-files.sh)
 
-.PHONY: help build deps system-deps lint lint-ts lint-shell test test-unit test-integration test-shell test-packaging dist demo bench clean
+.PHONY: help build deps system-deps torture lint lint-ts lint-shell test test-unit test-integration test-shell test-packaging dist demo bench clean
 
 help:
 	@echo "make build      bundle every executable into build/bin (runnable tree)"
@@ -87,6 +87,11 @@ bench: build
 	$(NODE) bench/run.mjs $(ARGS)
 
 -include nfpm/packaging.mk
+-include nfpm/repo.mk
+
+# The whole reliability campaign (slow): crash loops at scale, soak, every fault.
+torture: build
+	node test/reliability/torture.mjs $(ARGS)
 
 clean:
 	rm -rf $(BUILD) dist test/.tmp
