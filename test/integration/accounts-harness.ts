@@ -16,6 +16,7 @@ import type { AccountsAction } from '../../ts/features/accounts/types.js';
 import { parseSnapshot } from '../../ts/metadata/snapshot.js';
 import { createRunner } from '../../ts/os/exec.js';
 import { createRootedFs } from '../../ts/os/rooted-fs.js';
+import { createSandboxRoot } from '../../ts/os/sandbox-root.js';
 import { createSysInfo } from '../../ts/os/sysinfo.js';
 import type { Locks, Os, Runner } from '../../ts/os/types.js';
 
@@ -25,33 +26,6 @@ export function hasShadowTools(): boolean {
     ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].some((d) => existsSync(join(d, t))),
   );
 }
-
-const PASSWD = `root:x:0:0:root:/root:/bin/bash
-daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
-sshd:x:105:65534::/run/sshd:/usr/sbin/nologin
-`;
-const GROUP = `root:x:0:
-daemon:x:1:
-adm:x:4:
-dip:x:30:
-video:x:44:
-plugdev:x:46:
-users:x:100:
-nogroup:x:65534:
-`;
-const LOGIN_DEFS = `MAIL_DIR /var/mail
-UID_MIN 1000
-UID_MAX 60000
-SYS_UID_MIN 100
-SYS_UID_MAX 999
-GID_MIN 1000
-GID_MAX 60000
-SYS_GID_MIN 100
-SYS_GID_MAX 999
-UMASK 022
-USERGROUPS_ENAB yes
-ENCRYPT_METHOD SHA512
-`;
 
 /** A recording wrapper over a real runner: every argv, in order. */
 export interface RecordingRunner extends Runner {
@@ -102,22 +76,7 @@ export interface Metadata {
 /** Creates the temp machine root. `extra` adds passwd/group lines before anything runs. */
 export function createAccountsSandbox(options: { now?: () => Date; os?: (os: Os) => Os } = {}): AccountsSandbox {
   const root = mkdtempSync(join(tmpdir(), 'gce-accounts-'));
-  for (const d of ['etc/default', 'etc/skel', 'home', 'root', 'var/lib', 'var/mail', 'usr/sbin', 'run']) {
-    mkdirSync(join(root, d), { recursive: true });
-  }
-  const files: [string, string, number][] = [
-    ['etc/passwd', PASSWD, 0o644],
-    ['etc/group', GROUP, 0o644],
-    ['etc/shadow', PASSWD.replace(/:x:.*$/gm, ':*:19000:0:99999:7:::'), 0o640],
-    ['etc/gshadow', GROUP.replace(/:x:\d+:/g, ':*::'), 0o640],
-    ['etc/login.defs', LOGIN_DEFS, 0o644],
-    ['etc/default/useradd', 'SHELL=/bin/bash\nHOME=/home\nSKEL=/etc/skel\nCREATE_MAIL_SPOOL=no\n', 0o644],
-    ['etc/skel/.profile', '# profile\n', 0o644],
-  ];
-  for (const [p, text, mode] of files) {
-    writeFileSync(join(root, p), text);
-    chmodSync(join(root, p), mode);
-  }
+  createSandboxRoot(root);
   const { log, sink } = createMemoryLogger('google-accounts');
   const runner = recording(createRunner({ log }));
   const base = sandboxOs(root, log, runner, options.now);
