@@ -4,15 +4,9 @@
  * wait spends from the same budget), one bounded metadata read, then the run. Returns the exit
  * status; the only timer it creates is the deadline, cleared before returning.
  */
-import type { InstanceConfig } from '../../config/types.js';
 import { errorMessage } from '../../core/errors.js';
-import type { PlanEntry } from '../../core/feature.js';
-import type { Logger } from '../../core/logger.js';
-import type { MetadataClient } from '../../metadata/client.js';
 import { getSnapshot } from '../../metadata/one-shot.js';
-import type { ScriptHost } from '../../os/script-host.js';
-import { runMetadataScripts, scriptsEnabled } from './metadata-scripts.js';
-import type { RetrievePolicy } from './retriever.js';
+import { runMetadataScripts, scriptsEnabled, type RunScriptsOptions } from './metadata-scripts.js';
 import type { ScriptType } from './types.js';
 
 /** Default bounded metadata wait per type (behaviour spec §9). */
@@ -20,24 +14,11 @@ export const DEFAULT_METADATA_WAIT_S: Readonly<Record<ScriptType, number>> = { s
 /** Default time a shutdown run may take before its scripts are killed (GCE allows about 90 s). */
 export const DEFAULT_SHUTDOWN_TIMEOUT_S = 85;
 
-export interface ScriptRunnerOptions {
-  readonly type: ScriptType;
-  readonly cfg: InstanceConfig;
-  readonly root: string;
-  readonly host: ScriptHost;
-  readonly client: MetadataClient;
-  readonly log: Logger;
-  readonly dryRun: boolean;
-  readonly print?: (line: string, entry: PlanEntry) => void;
+/** The options of one script run, without the snapshot (fetched here) and the test-only sleep. */
+export interface ScriptRunnerOptions extends Omit<RunScriptsOptions, 'snapshot' | 'sleep'> {
   readonly metadataWaitMs: number;
   /** Stop everything this long after the start; 0 = no limit. */
   readonly timeoutMs: number;
-  /** External stop (SIGTERM, SIGINT). */
-  readonly signal?: AbortSignal;
-  readonly storageBase: string;
-  readonly retry?: Partial<RetrievePolicy>;
-  readonly killGraceMs?: number;
-  readonly drainMs?: number;
 }
 
 /** Runs the scripts of one type end to end; resolves to the process exit status. */
