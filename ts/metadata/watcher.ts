@@ -3,8 +3,12 @@
  * and `timeout_sec` (metadata-server.md §10). It yields on EVERY 200 — a changed ETag or a
  * timeout with the same ETag — so level-triggered daemons can re-check the machine at least once
  * a minute. Transient failures back off (100 ms doubling to 2 s, jittered); other errors wait
- * 30 s; each failure kind is logged once until a success, then one recovery line. It never ends
- * until its signal aborts. `watchMetadata` keeps the seed's handler-on-change contract.
+ * 30 s; each failure kind is logged once until a success, then one recovery line. A body the
+ * caller cannot decode counts as a transient failure and its ETag is not kept (so a recovered
+ * server is re-read at once, and a broken one is not spun on); a long-poll answered early with
+ * an unchanged ETag is followed by a pause, so a server whose ETag never changes costs about one
+ * request a second. It never ends until its signal aborts. `watchMetadata` keeps the seed's
+ * handler-on-change contract.
  */
 import { MetadataError, errorMessage } from '../core/errors.js';
 import { createLogOnce, type Logger } from '../core/logger.js';
@@ -17,6 +21,8 @@ import { parseSnapshot, type MetadataSnapshot } from './snapshot.js';
 export const WATCH_TIMEOUT_SEC = 60;
 /** The socket timeout sits this far above `timeout_sec` (70 s for the usual 60 s). */
 const SOCKET_MARGIN_MS = 10_000;
+/** Least time between the starts of two long-polls when the first returned an unchanged ETag early. */
+export const EARLY_UNCHANGED_PAUSE_MS = 1000;
 
 export interface RawWatchOptions {
   readonly client: MetadataClient;
@@ -30,10 +36,17 @@ export interface RawWatchOptions {
   /** Asked before each long-poll: a shorter timeout when a daemon needs an earlier wake. */
   readonly nextTimeoutSec?: () => number | undefined;
   readonly random?: () => number;
+  /**
+   * Decodes a 200 body; a throw makes the response a transient failure (logged once, backed off,
+   * its ETag not kept). The result is the event's `value`.
+   */
+  readonly decode?: (body: string) => unknown;
 }
 
 export interface RawWatchEvent {
   readonly body: string;
+  /** `decode(body)` when a decoder was given, else the body. */
+  readonly value: unknown;
   readonly etag: string;
   /** False on a timeout wake with the same ETag. */
   readonly changed: boolean;
@@ -60,8 +73,11 @@ export async function* watchRaw(opts: RawWatchOptions): AsyncGenerator<RawWatchE
       query['last_etag'] = etag;
     }
     let res;
+    let value: unknown;
+    const started = Date.now();
     try {
       res = await client.request(key, { query, signal, timeoutMs: timeoutSec * 1000 + SOCKET_MARGIN_MS });
+      value = opts.decode ? decodeBody(opts.decode, res.body) : res.body;
     } catch (e: unknown) {
       if (signal?.aborted) return;
       const kind = e instanceof MetadataError ? e.kind : 'reset';
@@ -76,9 +92,22 @@ export async function* watchRaw(opts: RawWatchOptions): AsyncGenerator<RawWatchE
     if (failures > 0) once.clear('metadata', 'metadata server reachable again');
     failures = 0;
     activeKind = undefined;
+    const waited = etag !== undefined;
     const changed = res.etag !== etag;
     etag = res.etag;
-    yield { body: res.body, etag: res.etag, changed };
+    yield { body: res.body, value, etag: res.etag, changed };
+    // A wait answered early with nothing new is a misbehaving server (or a proxy): do not spin.
+    const early = EARLY_UNCHANGED_PAUSE_MS - (Date.now() - started);
+    if (waited && !changed && early > 0 && !signal?.aborted) await sleep(early, signal);
+  }
+}
+
+/** Runs `decode`, turning its failure into a bad-response MetadataError naming the cause. */
+function decodeBody(decode: (body: string) => unknown, body: string): unknown {
+  try {
+    return decode(body);
+  } catch (e: unknown) {
+    throw new MetadataError('bad-response', '/', `response body is not valid JSON (${errorMessage(e)})`, 200, { cause: e });
   }
 }
 
@@ -88,22 +117,14 @@ export interface SnapshotEvent {
 }
 
 /**
- * Watches the recursive root and yields parsed snapshots. A body that is not valid JSON is logged
- * once and skipped (the watch goes on with its ETag, so it does not spin).
+ * Watches the recursive root and yields parsed snapshots. A body that is not valid JSON is a
+ * transient failure of the watch (logged once, backed off, re-read without its ETag).
  */
-export async function* watchSnapshots(opts: Omit<RawWatchOptions, 'key' | 'recursive'>): AsyncGenerator<SnapshotEvent, void, undefined> {
+export async function* watchSnapshots(opts: Omit<RawWatchOptions, 'key' | 'recursive' | 'decode'>): AsyncGenerator<SnapshotEvent, void, undefined> {
   const once = createLogOnce(opts.log);
-  for await (const ev of watchRaw({ ...opts, key: '', recursive: true })) {
-    let json: unknown;
-    try {
-      json = parseJsonSafe(ev.body);
-    } catch (e: unknown) {
-      once.report('json', 'error', `metadata response is not valid JSON (${errorMessage(e)}); ignored`);
-      continue;
-    }
-    once.clear('json', 'metadata responses are valid JSON again');
+  for await (const ev of watchRaw({ ...opts, key: '', recursive: true, decode: parseJsonSafe })) {
     const problems: string[] = [];
-    const snapshot = parseSnapshot(json, ev.etag, problems);
+    const snapshot = parseSnapshot(ev.value, ev.etag, problems);
     for (const p of problems) once.report(`problem:${p}`, 'warn', `metadata ignored: ${p}`);
     yield { snapshot, changed: ev.changed };
   }
