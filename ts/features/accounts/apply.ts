@@ -69,10 +69,23 @@ async function writeState(os: Os, file: StateFile, names: readonly string[]): Pr
   await os.fs.writeAtomic(statePath(file), formatState(names), { mode: 0o600, uid: 0, gid: 0 });
 }
 
-/** Records a just-created account before anything else is done to it (§5.7). */
-async function recordCreated(os: Os, user: string): Promise<void> {
+/**
+ * Records an account in google_users.created BEFORE useradd runs (§5.7), so an agent killed
+ * between useradd and the record cannot leave an account it created classed as adopted. A name
+ * recorded for an account that then never appears is pruned by the planner (it is not in the
+ * local passwd file). Returns whether the name was added here.
+ */
+async function recordCreated(os: Os, user: string): Promise<boolean> {
   const current = parseState(await os.fs.readText(statePath('google_users.created'))).names;
-  if (!current.includes(user)) await writeState(os, 'google_users.created', [...current, user]);
+  if (current.includes(user)) return false;
+  await writeState(os, 'google_users.created', [...current, user]);
+  return true;
+}
+
+/** Takes back a record made by `recordCreated` when useradd failed. */
+async function forgetCreated(os: Os, user: string): Promise<void> {
+  const current = parseState(await os.fs.readText(statePath('google_users.created'))).names;
+  if (current.includes(user)) await writeState(os, 'google_users.created', current.filter((n) => n !== user));
 }
 
 /** Runs one action; returns a reason when it was deliberately not performed. */
@@ -90,10 +103,16 @@ async function perform(
       return undefined;
     case 'write-sudoers':
       return (await installSudoers(os, action.path, SUDOERS_CONTENT, ctx.signal)) === 'exists' ? 'already present' : undefined;
-    case 'create-user':
-      await admin.createUser(action.user);
-      await recordCreated(os, action.user);
+    case 'create-user': {
+      const recorded = await recordCreated(os, action.user);
+      try {
+        await admin.createUser(action.user);
+      } catch (e: unknown) {
+        if (recorded) await forgetCreated(os, action.user).catch(() => undefined);
+        throw e;
+      }
       return undefined;
+    }
     case 'set-initial-groups':
       await admin.setInitialGroups(action.user, action.groups);
       return undefined;

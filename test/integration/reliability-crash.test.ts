@@ -1,0 +1,60 @@
+/**
+ * The fast part of the crash-consistency campaign (test/RELIABILITY.md): the built
+ * google_guest_daemon is killed with SIGKILL at random points of a multi-user update against a
+ * real sandbox root, then the account databases, state files and every authorized_keys are
+ * checked, and the next run must converge exactly with nothing left to plan. `make torture`
+ * runs the same loop 200 times at 1000 users. GCE_RELIABILITY_CRASH_RUNS / _USERS override.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCrashLoop } from '../reliability/lib/crash.js';
+import { describeIf, isRoot } from '../support/skip.js';
+import { createAccountsSandbox, edKey, hasShadowTools } from './accounts-harness.js';
+
+const BUILD = fileURLToPath(new URL('../../build/', import.meta.url));
+const RUNS = Number(process.env['GCE_RELIABILITY_CRASH_RUNS'] ?? 20);
+const USERS = Number(process.env['GCE_RELIABILITY_CRASH_USERS'] ?? 200);
+const run = describeIf(
+  isRoot() && hasShadowTools() && existsSync(`${BUILD}bin/google_guest_daemon`),
+  'needs root, the shadow tools and `make build` (build/bin/google_guest_daemon)',
+);
+
+run('crash window of create-user', () => {
+  it('records the account in google_users.created before useradd runs, and takes it back when useradd fails', async () => {
+    const seen: string[] = [];
+    const box = createAccountsSandbox({
+      os: (os) => ({
+        ...os,
+        exec: {
+          ...os.exec,
+          check: (argv, opts) => {
+            // What a SIGKILL right after useradd would leave behind.
+            if (argv[0] === 'useradd') seen.push(box.read('var/lib/google/google_users.created'));
+            return os.exec.check(argv, opts);
+          },
+        },
+      }),
+    });
+    try {
+      writeFileSync(box.path('etc/group'), `${box.read('etc/group')}bob:x:2000:\n`);
+      writeFileSync(box.path('etc/gshadow'), `${box.read('etc/gshadow')}bob:!::\n`);
+      const r = await box.pass({ instance: { 'ssh-keys': `alice:${edKey('a')}\nbob:${edKey('b')}` } });
+      expect(r.report.failed.map((f) => f.action.kind)).toEqual(['create-user']);
+      expect(seen).toEqual(['alice\n', 'alice\nbob\n']);
+      expect(box.read('var/lib/google/google_users.created')).toBe('alice\n');
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
+run(`crash consistency (${RUNS} kills at ${USERS} users)`, () => {
+  it('every kill leaves consistent files and the next run converges with nothing left to plan', async () => {
+    const report = await runCrashLoop({ target: { buildDir: BUILD }, runs: RUNS, users: USERS });
+    expect(report.problems).toEqual([]);
+    expect(report.failedRuns).toBe(0);
+    expect(report.killed + report.finishedBeforeKill).toBe(RUNS);
+    // Kills must land inside updates, not only before or after them.
+    expect(report.killed).toBeGreaterThan(RUNS / 2);
+  }, 900_000);
+});
