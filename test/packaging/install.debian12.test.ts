@@ -1,80 +1,32 @@
 /**
  * The real install: the debian12 trio built with nfpm, installed with dpkg into a debootstrapped
- * Debian 12 root (chroot; the root tarball is cached outside the repository by
- * support/debian12-root.sh), then the installed google_guest_daemon run once inside the chroot,
- * on Debian's own Node.js, against the emulator in a private network namespace. Then upgrade,
- * remove and purge. Everything happens under a temp dir and in namespaces the test creates.
+ * Debian 12 root (chroot; support/debian-chroot.ts, the root tarball cached outside the
+ * repository by support/debian-root.sh), then the installed google_guest_daemon run once inside
+ * the chroot, on Debian's own Node.js, against the emulator in a private network namespace.
+ * Then upgrade, remove and purge. Everything happens under a temp dir and in namespaces the test creates.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describeIf, isRoot } from '../support/skip.js';
-import { REPO } from './support/packaging-model.js';
-import { findNfpm, hasBuild, stageTree, type StagedTree } from './support/stage-tree.js';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { describeIf } from '../support/skip.js';
+import { debianChrootBlocker, openDebianChroot, type DebianChroot } from './support/debian-chroot.js';
 
 const LONG = 600000;
-const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const ROOT_SH = join(REPO, 'test/packaging/support/debian12-root.sh');
-const cached = spawnSync(ROOT_SH, ['--print-only'], { encoding: 'utf8' }).status === 0;
-const ready = isRoot() && has('unshare') && has('chroot') && findNfpm() !== '' && hasBuild() && existsSync(join(REPO, 'build/lib/gce_metadata_emulator.mjs'))
-  && (cached || has('debootstrap'));
+const BLOCKER = debianChrootBlocker('bookworm');
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmuLaToRoNlYfAkEkEy0000000000000000000000000 alice@example.com';
 const UNITS = ['google-instance-setup', 'google-guest-daemon', 'google-startup-scripts', 'google-shutdown-scripts'];
 
-describeIf(ready, 'needs root, unshare, chroot, nfpm, make build, and debootstrap or a cached Debian 12 root')('debian12 packages in a Debian 12 chroot', () => {
-  let work: string;
-  let root: string;
-  let tree: StagedTree;
+describeIf(BLOCKER === '', BLOCKER)('debian12 packages in a Debian 12 chroot', () => {
+  let box: DebianChroot;
   let debs: string[];
-  /** Runs argv in the chroot inside a private mount namespace (with /proc); returns the result. */
-  const inChroot = (argv: string[]): { status: number | null; out: string } => {
-    const r = spawnSync('unshare', ['--mount', '--fork', 'sh', '-c', 'mount -t proc proc "$1/proc" && shift && exec chroot "$@"', 'x', root, root, ...argv], {
-      encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' }, timeout: 300000,
-    });
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
-  };
-  const at = (p: string): string => join(root, p);
-  const isLink = (p: string): boolean => {
-    try {
-      return lstatSync(at(p)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  };
-  const googleLinks = (): string[] => {
-    const found: string[] = [];
-    const walk = (dir: string): void => {
-      if (!existsSync(at(dir))) return;
-      for (const e of readdirSync(at(dir), { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(dir, e.name));
-        else if (e.name.includes('google')) found.push(join(dir, e.name));
-      }
-    };
-    walk('etc/systemd/system');
-    return found.sort();
-  };
+  const inChroot = (argv: string[]): { status: number | null; out: string } => box.run(argv);
+  const at = (p: string): string => box.at(p);
+  const isLink = (p: string): boolean => box.isLink(p);
+  const googleLinks = (): string[] => box.googleLinks();
 
   beforeAll(() => {
-    const tar = spawnSync(ROOT_SH, [], { encoding: 'utf8', timeout: 900000 });
-    if (tar.status !== 0) throw new Error(`debian12-root.sh failed: ${tar.stderr}`);
-    work = mkdtempSync(join(tmpdir(), 'gce-deb12-'));
-    root = join(work, 'root');
-    mkdirSync(root);
-    const x = spawnSync('tar', ['-xzf', tar.stdout.trim(), '-C', root]);
-    if (x.status !== 0) throw new Error('could not unpack the Debian 12 root');
-    tree = stageTree();
-    const files = tree.build('debian12');
-    mkdirSync(at('tmp/debs'), { recursive: true });
-    debs = files.map((f) => {
-      writeFileSync(at(`tmp/debs/${f}`), readFileSync(tree.path('debian12', f)));
-      return `/tmp/debs/${f}`;
-    });
+    box = openDebianChroot('bookworm', 'debian12');
+    debs = box.debs;
   }, LONG);
-  afterAll(() => {
-    tree?.cleanup();
-    if (work) rmSync(work, { recursive: true, force: true });
-  }, LONG);
+  afterAll(() => box?.cleanup(), LONG);
 
   it('dpkg -i installs the trio: files, enabled units and aliases; nothing started, no instance setup', () => {
     const r = inChroot(['dpkg', '-i', ...debs]);
@@ -96,11 +48,8 @@ describeIf(ready, 'needs root, unshare, chroot, nfpm, make build, and debootstra
 
   it('the installed guest daemon runs on Debian\'s Node.js and creates the metadata user', () => {
     writeFileSync(at('etc/default/instance_configs.cfg'), '[Daemons]\nclock_skew_daemon = false\nip_forwarding_daemon = false\n');
-    const doc = join(work, 'doc.json');
-    writeFileSync(doc, JSON.stringify({ instance: { id: '1234567890123456789', attributes: { 'ssh-keys': `alice:${KEY}` } }, project: { attributes: {} } }));
-    const script = join(REPO, 'test/packaging/support/netns-chroot-daemon.sh');
-    const r = spawnSync('unshare', ['--net', '--mount', '--fork', script, root, doc, join(REPO, 'build/lib/gce_metadata_emulator.mjs'), '--once', '--log-target=console'], { encoding: 'utf8', timeout: 120000 });
-    expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({ status: 0, out: expect.stringContaining('applied create-user user=alice') });
+    const r = box.runDaemon({ instance: { id: '1234567890123456789', attributes: { 'ssh-keys': `alice:${KEY}` } }, project: { attributes: {} } }, ['--once', '--log-target=console']);
+    expect(r).toEqual({ status: 0, out: expect.stringContaining('applied create-user user=alice') });
     expect(readFileSync(at('etc/passwd'), 'utf8')).toMatch(/^alice:x:\d+:\d+::\/home\/alice:/m);
     expect(readFileSync(at('home/alice/.ssh/authorized_keys'), 'utf8')).toContain(KEY);
   }, LONG);

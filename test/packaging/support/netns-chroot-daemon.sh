@@ -5,7 +5,8 @@
 # sockets and the /proc mount never reach the host. Must be started through
 # `unshare --net --mount --fork`; it refuses to run in the host's network namespace.
 #
-# Usage: netns-chroot-daemon.sh ROOT DOCUMENT EMULATOR_BUNDLE [daemon args...]
+# Usage: netns-chroot-daemon.sh [--trace] ROOT DOCUMENT EMULATOR_BUNDLE [daemon args...]
+#   --trace  run the /bin/sh wrapper with `sh -x`, so the output shows which node it executes
 # Outputs: the daemon's log lines; exit status is the daemon's.
 
 set -u
@@ -19,6 +20,11 @@ err() {
 }
 
 main() {
+  local shell=()
+  if [[ "${1:-}" == '--trace' ]]; then
+    shell=(/bin/sh -x)
+    shift
+  fi
   local root="$1" document="$2" emulator="$3" work emu url status
   shift 3
   if [[ "$(readlink /proc/self/ns/net)" == "$(readlink /proc/1/ns/net)" ]]; then
@@ -41,7 +47,7 @@ main() {
     return 1
   fi
   chroot "${root}" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin GCE_METADATA_HOST="${url}" \
-    /usr/bin/google_guest_daemon "$@" 2>&1
+    ${shell[@]+"${shell[@]}"} /usr/bin/google_guest_daemon "$@" 2>&1
   status=$?
   kill "${emu}" 2>/dev/null
   wait "${emu}" 2>/dev/null
