@@ -5,18 +5,19 @@
  * nothing resolved through a symlink may land outside the root. It must not log audit lines (the
  * callers' reconcile does) or decide contents.
  */
-import { constants } from 'node:fs';
+import { constants, lstatSync } from 'node:fs';
 import { lstat, open, readdir, readlink, rm, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GuestError, UnsafePathError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { readEntry, writeEntry } from './atomic-write.js';
+import { writeEntry } from './atomic-write.js';
 import { openDir, type DirHandle } from './dir-handle.js';
 import { errnoOf, fileError, isMissing, toFileStat } from './fs-util.js';
 import { createRelabel } from './restorecon.js';
 import { checkInside, makeDirs } from './make-dirs.js';
 import { createRootGuard, resolveUnder } from './rooted-path.js';
 import { ensureUserDir, openUserDir, type UserDirLocation } from './user-dir.js';
+import { readUserFileSync } from './user-dir-read.js';
 import type { FileStat, RootedFs, Runner } from './types.js';
 
 /** Collaborators of the rooted file layer. */
@@ -96,7 +97,17 @@ export function createRootedFs(root: string, options: RootedFsOptions = {}): Roo
     async readText(p) {
       return (await readBytes(p))?.toString('utf8');
     },
-    lstat: (p) => viaParent<FileStat | undefined>(p, undefined, async (h) => toFileStat(await lstat(h))),
+    // Synchronous: an accounts pass lstats every home, and one system call beats a promise hop.
+    async lstat(p) {
+      const hostPath = resolve(p);
+      try {
+        if (hostPath !== hostRoot) guard.assertInsideSync(path.posix.dirname(p), path.dirname(hostPath));
+        return toFileStat(lstatSync(hostPath));
+      } catch (e: unknown) {
+        if (isMissing(e)) return undefined;
+        throw fileError('reading', p, e);
+      }
+    },
     readdir: (p) =>
       viaParent<string[]>(p, [], async (h) => {
         await guard.assertInside(p, h);
@@ -154,13 +165,7 @@ export function createRootedFs(root: string, options: RootedFsOptions = {}): Roo
     ensureUserDir: (p, opts) => ensureUserDir(userDir(p), opts),
 
     async readInUserDir(dirPath, name, ownerUid) {
-      const dir = await openUserDir(userDir(dirPath), ownerUid);
-      if (!dir) return undefined;
-      try {
-        return (await readEntry(dir, name, true))?.toString('utf8');
-      } finally {
-        await dir.close();
-      }
+      return readUserFileSync(userDir(dirPath), name, ownerUid, hostRoot === '/' ? undefined : guard.containsSync)?.toString('utf8');
     },
 
     async writeInUserDir(dirPath, name, data, opts) {

@@ -3,6 +3,7 @@
  * resolved location really lies inside it. Lexical work is pure; `isInsideRoot` asks the kernel
  * (realpath) because symlinks decide where a path really leads. It must not open or write files.
  */
+import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UnsafePathError } from '../core/errors.js';
@@ -43,18 +44,32 @@ export interface RootGuard {
   contains(realHostPath: string): Promise<boolean>;
   /** Throws UnsafePathError unless the existing `hostPath` really resolves inside the root. */
   assertInside(machinePath: string, hostPath: string): Promise<void>;
+  /** `contains` with a synchronous realpath of the root (for the synchronous read path). */
+  containsSync(realHostPath: string): boolean;
+  /** `assertInside` with synchronous system calls. */
+  assertInsideSync(machinePath: string, hostPath: string): void;
 }
 
 /** Builds the RootGuard for `root` (an absolute, normalised host path). */
 export function createRootGuard(root: string): RootGuard {
   let realRoot: Promise<string> | undefined;
+  let realRootSync: string | undefined;
   const getRealRoot = (): Promise<string> => (realRoot ??= realpath(root));
   const contains = async (realHostPath: string): Promise<boolean> => {
     if (root === '/') return true;
     return isWithin(await getRealRoot(), realHostPath);
   };
+  const containsSync = (realHostPath: string): boolean => {
+    if (root === '/') return true;
+    return isWithin((realRootSync ??= realpathSync(root)), realHostPath);
+  };
   return {
     contains,
+    containsSync,
+    assertInsideSync(machinePath, hostPath) {
+      if (root === '/') return;
+      if (!containsSync(realpathSync(hostPath))) throw new UnsafePathError(machinePath, 'a symlink leads outside the root');
+    },
     async assertInside(machinePath, hostPath) {
       if (root === '/') return;
       if (!(await contains(await realpath(hostPath)))) {

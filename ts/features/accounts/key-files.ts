@@ -17,11 +17,18 @@ function sshDirOf(home: string): string {
   return path.posix.join(home, '.ssh');
 }
 
+/** Why `home` can never hold keys, from the path alone. */
+function homePathProblem(home: string): string | undefined {
+  if (!home.startsWith('/')) return 'home is not an absolute path';
+  if (path.posix.normalize(home) === '/') return 'home is /';
+  return undefined;
+}
+
 /** Why keys may not be written under `home`, checked without following a final symlink. */
 async function homeProblem(fs: RootedFs, home: string): Promise<'missing' | string | undefined> {
-  if (!home.startsWith('/')) return 'home is not an absolute path';
+  const pathProblem = homePathProblem(home);
+  if (pathProblem !== undefined) return pathProblem;
   const normal = path.posix.normalize(home);
-  if (normal === '/') return 'home is /';
   const st = await fs.lstat(normal);
   if (!st) return 'missing';
   if (st.kind === 'symlink') return `home ${normal} is a symlink`;
@@ -32,13 +39,22 @@ async function homeProblem(fs: RootedFs, home: string): Promise<'missing' | stri
 /** What observe needs: the Google key lines, or why the file cannot be used. */
 export async function readKeyFile(fs: RootedFs, target: KeyTarget): Promise<KeyFileState> {
   try {
-    const problem = await homeProblem(fs, target.home);
-    if (problem === 'missing') return { kind: 'no-home' };
-    if (problem !== undefined) return { kind: 'unsafe', reason: problem };
+    const pathProblem = homePathProblem(target.home);
+    if (pathProblem !== undefined) return { kind: 'unsafe', reason: pathProblem };
+    // The reader refuses a symlinked or non-directory home itself; only when it finds nothing
+    // does the home need a second look, to tell a missing home from a missing file.
     const content = await fs.readInUserDir(sshDirOf(path.posix.normalize(target.home)), FILE, target.uid);
+    if (content === undefined) {
+      const problem = await homeProblem(fs, target.home);
+      if (problem === 'missing') return { kind: 'no-home' };
+      if (problem !== undefined) return { kind: 'unsafe', reason: problem };
+    }
     return { kind: 'ok', googleKeys: googleKeysOf(content ?? '') };
   } catch (e: unknown) {
-    return { kind: 'unsafe', reason: errorMessage(e) };
+    // A refusal: the home's own problem (symlink, not a directory) names it best.
+    const problem = await homeProblem(fs, target.home).catch(() => undefined);
+    if (problem === 'missing') return { kind: 'no-home' };
+    return { kind: 'unsafe', reason: problem ?? errorMessage(e) };
   }
 }
 

@@ -30,10 +30,17 @@ interface Pass {
   readonly nextCreated: Set<string>;
   /** Names create-user adds to google_users.created itself (§5.7). */
   readonly addedByCreate: Set<string>;
+  /** Member sets per group, built on first use (google-sudoers has every managed user). */
+  readonly members: Map<string, ReadonlySet<string>>;
 }
 
 function isMember(pass: Pass, user: string, group: string): boolean {
-  return pass.observed.groups.get(group)?.members.includes(user) ?? false;
+  let members = pass.members.get(group);
+  if (members === undefined) {
+    members = new Set(pass.observed.groups.get(group)?.members ?? []);
+    pass.members.set(group, members);
+  }
+  return members.has(user);
 }
 
 /** The groups a created account is given: configured ones that exist now, then google-sudoers. */
@@ -122,6 +129,7 @@ export function planAccounts(desired: AccountsDesired, observed: AccountsObserve
     nextManaged: new Set(observed.managed),
     nextCreated: new Set(created),
     addedByCreate: new Set(),
+    members: new Map(),
   };
   const wanted = new Map(desired.users.map((u) => [u.name, u]));
   const names = [...new Set([...wanted.keys(), ...observed.managed])].sort();
