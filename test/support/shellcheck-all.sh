@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck over every shell file; /bin/sh files are checked as POSIX sh, .bats as bats.
+# Runs ShellCheck over every shell file; /bin/sh files are checked as POSIX sh, .bats as bats.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
