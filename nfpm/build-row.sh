@@ -12,6 +12,9 @@ set -u
 set -o pipefail
 
 readonly NODE_FLOOR='18.19.0'
+# Libraries of the C/C++ base system that every glibc >= 2.28 target has; anything else the
+# bundled binary needs would be missing there.
+readonly BASE_LIBS='^(libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|ld-linux-[a-z0-9_-]+\.so\.[0-9])$'
 
 #######################################
 # Prints an error line to stderr.
@@ -36,7 +39,7 @@ version_ge() {
 #   1 when no suitable binary exists.
 #######################################
 prepare_runtime() {
-  local node version needs_glibc license prefix arch
+  local node version needs_glibc license prefix arch foreign
   node="$(readlink -f "${GCE_BUNDLE_NODE:-$(command -v node)}")"
   if [[ ! -x "${node}" ]]; then
     err 'no node binary to bundle (set GCE_BUNDLE_NODE)'
@@ -53,6 +56,13 @@ prepare_runtime() {
   fi
   if ! command -v objdump >/dev/null; then
     err 'objdump (binutils) is needed to check the glibc the runtime requires'
+    return 1
+  fi
+  # Only the binary is shipped: a node linked against libnode, libuv, OpenSSL or ICU (as
+  # distribution builds are) would start here and fail on the target.
+  foreign="$(objdump -p "${node}" | awk '$1 == "NEEDED" {print $2}' | grep -vE "${BASE_LIBS}" | tr '\n' ' ')"
+  if [[ -n "${foreign}" ]]; then
+    err "${node} needs shared libraries the target may lack (${foreign% }); bundle a self-contained Node.js (GCE_BUNDLE_NODE)"
     return 1
   fi
   needs_glibc="$(objdump -T "${node}" | grep -oE 'GLIBC_[0-9]+\.[0-9]+' | sed 's/GLIBC_//' |
