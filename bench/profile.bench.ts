@@ -1,0 +1,80 @@
+/**
+ * Profiles for the report's gap analysis, in the same sandbox as bench/compare.bench.ts: where
+ * the idle memory of our daemon and of each Python daemon is (/proc/PID/smaps grouped), and where
+ * our daemon's CPU time goes (`node --cpu-prof`) across its start, 256 forwarded IPs and
+ * PROFILE_USERS users × 2 keys from empty. Prints one JSON object as its last line.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boot, finish } from './compare/boot.js';
+import { sleep, until } from './compare/clock.js';
+import { summariseCpuProfile, type CpuProfile } from './compare/cpuprofile.js';
+import { addresses, baseDocument, fleet, key, MAC, PATHS, userName } from './compare/documents.js';
+import { OURS, PYTHON, type Impl } from './compare/impls.js';
+import { prepareLower } from './compare/lower.js';
+import { startMachine } from './compare/machine.js';
+import { readSmaps } from './compare/smaps.js';
+
+const USERS = Number(process.env['BENCH_PROFILE_USERS'] ?? 300);
+const BASE_KEYS = `alice:${key(1, 1)}\nbob:${key(2, 1)}`;
+
+const exists = (p: string): true | undefined => {
+  try {
+    readFileSync(p);
+    return true;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Boots `argv` of `impl` after instance setup; waits for alice's keys; returns memory by process. */
+async function idleMemory(impl: Impl, lower: string, dir: string, argv: readonly string[], work?: (b: ReturnType<typeof boot>, m: Awaited<ReturnType<typeof startMachine>>) => Promise<void>) {
+  const m = await startMachine(dir, MAC, baseDocument(BASE_KEYS));
+  try {
+    const run = join(dir, 'root');
+    await boot(m, lower, run, impl.prefix, impl.bin, impl.instanceSetup).exited;
+    const b = boot(m, lower, run, impl.prefix, impl.bin, argv);
+    await until('convergence', () => exists(join(b.root(), 'home/alice/.ssh/authorized_keys')), 60_000, 20);
+    await sleep(5000);
+    const memory = b.processes().filter((p) => p.rssKiB > 0).map((p) => ({ name: p.name, rssKiB: p.rssKiB, groups: readSmaps(p.pid) }));
+    if (work) await work(b, m);
+    await finish(b);
+    return { memory, upper: join(run, 'upper') };
+  } finally {
+    await m.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    process.stdout.write(`${JSON.stringify({ bench: 'profile', skipped: 'needs root' })}\n`);
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'gce-profile-'));
+  try {
+    const lower = join(work, 'lower');
+    prepareLower(lower);
+    const argv = ['node', '--cpu-prof', '--cpu-prof-dir=/var/tmp/cpuprof', '/opt/gce-ts/lib/google_guest_daemon.mjs', '--log-target=journal'];
+    const ours = await idleMemory(OURS, lower, join(work, 'ours'), argv, async (b, m) => {
+      await m.set({ [PATHS.forwardedIps]: addresses(256) });
+      await until('256 routes', () => (m.routes().set.size === 256 ? true : undefined), 120_000, 20);
+      await m.set({ [PATHS.sshKeys]: fleet(USERS, 2) });
+      const last = join(b.root(), 'home', userName(USERS - 1), '.ssh/authorized_keys');
+      await until('users', () => exists(last), 600_000, 100);
+      await sleep(2000);
+    });
+    const profDir = join(ours.upper, 'var/tmp/cpuprof');
+    const file = readdirSync(profDir).find((n) => n.endsWith('.cpuprofile'));
+    const cpu = file ? summariseCpuProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile) : undefined;
+    const python = await idleMemory(PYTHON, lower, join(work, 'python'), PYTHON.daemons);
+    process.stdout.write(`${JSON.stringify({ bench: 'profile', users: USERS, ours: ours.memory, python: python.memory, cpu })}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stdout.write(`${JSON.stringify({ bench: 'profile', error: e instanceof Error ? e.stack ?? e.message : String(e) })}\n`);
+  process.exitCode = 1;
+});
