@@ -1,0 +1,85 @@
+/**
+ * The el9 yum repository read by a real dnf (Debian's dnf 4) in a throw-away --installroot,
+ * configured with the README's own .repo file (gpgcheck=1, repo_gpgcheck=1): it lists the three
+ * packages after checking repomd.xml's signature, and refuses a tampered repomd.xml. The
+ * repository is read through file:// (no server needed); the host's dnf state is never used.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeIf } from '../support/skip.js';
+import { readmeBlock, repoBlocker, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
+
+const LONG = 600000;
+const hasDnf = spawnSync('sh', ['-c', 'command -v dnf']).status === 0;
+const blocker = [repoBlocker(), hasDnf ? '' : 'needs dnf (apt-get install dnf)'].filter((b) => b !== '').join('; ');
+const KEY_PATH = '/etc/pki/rpm-gpg/RPM-GPG-KEY-google-compute-engine';
+
+describeIf(blocker === '', blocker)('yum repository read by dnf with the README\'s .repo file', () => {
+  let tree: RepoTree;
+  let work: string;
+  const roots: string[] = [];
+
+  /** dnf repoquery in a new installroot holding the README's .repo pointed at repo. */
+  const repoquery = (repo: string): Ran => {
+    const root = join(work, `root${roots.length}`);
+    roots.push(root);
+    mkdirSync(join(root, 'etc/yum.repos.d'), { recursive: true });
+    mkdirSync(join(root, 'etc/pki/rpm-gpg'), { recursive: true });
+    cpSync(join(repo, 'google-compute-engine-keyring.asc'), join(root, KEY_PATH));
+    // Only the server and the key's place change; dnf reads gpgkey from the host even with
+    // --installroot, so the key's path gets the installroot prefix.
+    const dotRepo = readmeBlock('### EL and SLES', 'ini')
+      .replace('https://repo.example.com/gce/', `file://${repo}/`)
+      .replace(`file://${KEY_PATH}`, `file://${root}${KEY_PATH}`);
+    writeFileSync(join(root, 'etc/yum.repos.d/google-compute-engine.repo'), dotRepo);
+    return run(['dnf', '-y', `--installroot=${root}`, '--releasever=9', '--setopt=skip_if_unavailable=False',
+      'repoquery', '--qf', '%{name} %{version}-%{release}'], { timeout: 120000 });
+  };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'gce-repo-dnf-'));
+    tree = stageRepoTree();
+    tree.build('el9');
+    const r = tree.publish();
+    if (r.status !== 0) throw new Error(`build-repo.sh failed: ${r.err}`);
+  }, LONG);
+  afterAll(() => {
+    // dnf leaves a gpg-agent per repository keyring under the installroot's cache.
+    for (const root of roots) {
+      const cache = join(root, 'var/cache/dnf');
+      for (const d of spawnSync('find', [cache, '-type', 'd', '-name', 'pubring'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
+        spawnSync('gpgconf', ['--homedir', d, '--kill', 'gpg-agent']);
+      }
+    }
+    if (work) rmSync(work, { recursive: true, force: true });
+    tree?.cleanup();
+  });
+
+  it('the README\'s .repo turns on package and metadata signature checks', () => {
+    const dotRepo = readmeBlock('### EL and SLES', 'ini');
+    expect(dotRepo).toMatch(/^gpgcheck=1$/m);
+    expect(dotRepo).toMatch(/^repo_gpgcheck=1$/m);
+    expect(dotRepo).toMatch(/^baseurl=.*\/yum\/google-compute-engine-el9-\$basearch$/m);
+  });
+
+  it('dnf checks repomd.xml\'s signature and lists the three packages', () => {
+    const r = repoquery(tree.repo);
+    expect({ status: r.status, err: r.err }).toEqual({ status: 0, err: expect.stringContaining('Importing GPG key') });
+    const v = `${tree.version()}-1.el9`;
+    expect(r.out.trim().split('\n').sort()).toEqual([`google-compute-engine ${v}`, `google-compute-engine-init ${v}`, `google-config ${v}`]);
+  }, LONG);
+
+  it('dnf refuses a tampered repomd.xml (bad signature)', () => {
+    const bad = join(work, 'bad-repo');
+    cpSync(tree.repo, bad, { recursive: true });
+    const yum = join(bad, 'yum', readdirSync(join(bad, 'yum'))[0] ?? '');
+    const repomd = join(yum, 'repodata/repomd.xml');
+    writeFileSync(repomd, readFileSync(repomd, 'utf8').replace(/<revision>(\d+)<\/revision>/, '<revision>1$1</revision>'));
+    const r = repoquery(bad);
+    expect(r.status).not.toBe(0);
+    expect(r.err).toMatch(/GPG signature verification error: Bad GPG signature/);
+    expect(r.out.trim()).toBe('');
+  }, LONG);
+});
