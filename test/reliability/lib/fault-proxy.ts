@@ -63,7 +63,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const chunks: Buffer[] = [];
       ures.on('data', (c: Buffer) => chunks.push(c));
       ures.on('error', () => res.destroy());
-      ures.on('end', () => deliver(res, ures, Buffer.concat(chunks), current));
+      // The mode in force when the answer comes back: a long-poll sent before a fault is hit by it.
+      ures.on('end', () => deliver(res, ures, Buffer.concat(chunks), control ? current : mode));
     });
     up.on('error', () => res.socket?.resetAndDestroy());
     req.pipe(up);
