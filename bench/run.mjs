@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `make bench`: bundles every bench/*.bench.ts with esbuild, runs them one after another on this
 // machine, writes bench/results/<date>.json (each benchmark's last stdout line is its JSON), then
-// renders bench/REPORT.md and its SVG figures (bench/figures/) from that file.
+// renders bench/REPORT.md and its SVG figures (bench/figures/) from that file. A run filtered by
+// name replaces only those benchmarks' entries in the day's file.
 // Usage: node bench/run.mjs [name-filter] [--runs N] [--idle SECONDS] [--users N] [--impls ours,python]
 //        node bench/run.mjs --report-only bench/results/<date>.json
 // The defaults are the full run of the report (5 runs, 5 idle minutes, 1000 users).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const FLAGS = { '--runs': 'BENCH_RUNS', '--idle': 'BENCH_IDLE_SECONDS', '--users': 'BENCH_USERS', '--impls': 'BENCH_IMPLS' };
@@ -47,6 +48,8 @@ for (const f of readdirSync('bench').filter((n) => n.endsWith('.bench.ts') && n.
 }
 const date = new Date().toISOString().slice(0, 10);
 const file = join('bench/results', `${date}.json`);
-writeFileSync(file, `${JSON.stringify({ date, node: process.version, results }, null, 2)}\n`);
+// A filtered run updates the day's file: its benchmarks replace theirs, the others stay.
+const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).results.filter((o) => !results.some((n) => n.bench === o.bench)) : [];
+writeFileSync(file, `${JSON.stringify({ date, node: process.version, results: [...kept, ...results] }, null, 2)}\n`);
 process.stdout.write(`wrote ${file}\n`);
 process.exitCode = report(file);

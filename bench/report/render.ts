@@ -105,6 +105,21 @@ function figures(ws: readonly WorkloadSummary[], idle: readonly IdleSummary[], u
   };
 }
 
+/** Leaf figures of a benchmark's JSON as `path: value` rows (arrays of numbers joined). */
+export function flatten(value: unknown, prefix = ''): [string, string][] {
+  if (value === null || typeof value !== 'object') return prefix ? [[prefix, String(value)]] : [];
+  if (Array.isArray(value)) return value.every((v) => typeof v !== 'object') ? [[prefix, value.join(', ')]] : [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'bench' ? [] : flatten(v, prefix ? `${prefix}.${k}` : k)));
+}
+
+function otherBenchmarks(results: readonly Record<string, unknown>[]): string[] {
+  const others = results.filter((r) => r['bench'] !== 'compare' && r['bench'] !== 'profile');
+  if (others.length === 0) return [];
+  const out = ['## Other benchmarks of the same run', '', 'Our code alone, outside the side-by-side sandbox (bench/accounts, idle and routes .bench.ts; host Node.js): raw figures.', ''];
+  for (const r of others) out.push(`### ${String(r['bench'])}`, '', '| figure | value |', '|---|---|', ...flatten(r).map(([k, v]) => `| ${k} | ${v.slice(0, 200)} |`), '');
+  return out;
+}
+
 /** Renders everything from a results file; throws when it holds no compare result. */
 export function render(file: ResultsFile): Rendered {
   const compare = file.results.find((r) => r['bench'] === 'compare' && Array.isArray(r['results'])) as CompareResult | undefined;
@@ -156,6 +171,7 @@ export function render(file: ResultsFile): Rendered {
     '',
     ...Object.keys(figs).map((n) => `![${n}](figures/${n})\n`),
     ...(profile ? ['## Profiles', '', renderProfile(profile), ''] : []),
+    ...otherBenchmarks(file.results),
   ].join('\n');
   return { report, headline: head, figures: figs };
 }

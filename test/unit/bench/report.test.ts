@@ -1,6 +1,6 @@
 import { renderBarChart, scaleFor, formatValue } from '../../../bench/report/svg.js';
 import { summarise, targets, type RawSession, type RawWindow } from '../../../bench/report/summary.js';
-import { headlineTable, render } from '../../../bench/report/render.js';
+import { flatten, headlineTable, render } from '../../../bench/report/render.js';
 import { withHeadline } from '../../../bench/report/readme.js';
 
 function win(workload: string, convergenceMs: number, over: Partial<RawWindow> = {}): RawWindow {
@@ -72,6 +72,10 @@ describe('benchmark report rendering', () => {
     expect(out.report).toContain('### Targets missed, and why');
     expect(Object.keys(out.figures)).toEqual(expect.arrayContaining(['convergence.svg', 'peak-rss.svg', 'cpu.svg', 'spawned.svg', 'idle-rss.svg']));
     for (const n of Object.keys(out.figures)) expect(out.report).toContain(`(figures/${n})`);
+  });
+
+  test('other benchmarks are listed as leaf figures', () => {
+    expect(flatten({ bench: 'accounts', cold: { ms: 5, spawned: 2 }, list: [1, 2], objs: [{ a: 1 }] })).toEqual([['cold.ms', '5'], ['cold.spawned', '2'], ['list', '1, 2']]);
   });
 
   test('refuses a results file without a side-by-side result', () => {
