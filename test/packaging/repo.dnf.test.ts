@@ -1,7 +1,9 @@
 /**
  * The el9 yum repository read by a real dnf (Debian's dnf 4) in a throw-away --installroot,
  * configured with the README's own .repo file (gpgcheck=1, repo_gpgcheck=1): it lists the three
- * packages after checking repomd.xml's signature, and refuses a tampered repomd.xml. The
+ * packages after checking repomd.xml's signature, installs google-config (the one package an empty
+ * root can take) after checking its signature, and refuses a tampered repomd.xml and a package
+ * signed by another key. The
  * repository is read through file:// (no server needed); the host's dnf state is never used.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIf } from '../support/skip.js';
-import { readmeBlock, repoBlocker, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
+import { readmeBlock, repoBlocker, resignWithOtherKey, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
 
 const LONG = 600000;
 const hasDnf = spawnSync('sh', ['-c', 'command -v dnf']).status === 0;
@@ -21,8 +23,8 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
   let work: string;
   const roots: string[] = [];
 
-  /** dnf repoquery in a new installroot holding the README's .repo pointed at repo. */
-  const repoquery = (repo: string): Ran => {
+  /** dnf in a new installroot holding the README's .repo pointed at repo. */
+  const dnf = (repo: string, args: string[]): { root: string; r: Ran } => {
     const root = join(work, `root${roots.length}`);
     roots.push(root);
     mkdirSync(join(root, 'etc/yum.repos.d'), { recursive: true });
@@ -34,9 +36,9 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
       .replace('https://repo.example.com/gce/', `file://${repo}/`)
       .replace(`file://${KEY_PATH}`, `file://${root}${KEY_PATH}`);
     writeFileSync(join(root, 'etc/yum.repos.d/google-compute-engine.repo'), dotRepo);
-    return run(['dnf', '-y', `--installroot=${root}`, '--releasever=9', '--setopt=skip_if_unavailable=False',
-      'repoquery', '--qf', '%{name} %{version}-%{release}'], { timeout: 120000 });
+    return { root, r: run(['dnf', '-y', `--installroot=${root}`, '--releasever=9', '--setopt=skip_if_unavailable=False', ...args], { timeout: 120000 }) };
   };
+  const repoquery = (repo: string): Ran => dnf(repo, ['repoquery', '--qf', '%{name} %{version}-%{release}']).r;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'gce-repo-dnf-'));
@@ -82,4 +84,22 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
     expect(r.err).toMatch(/GPG signature verification error: Bad GPG signature/);
     expect(r.out.trim()).toBe('');
   }, LONG);
+
+  it('dnf installs google-config (no dependency outside the repository) after checking its signature', () => {
+    const { root, r } = dnf(tree.repo, ['install', 'google-config']);
+    expect({ status: r.status, out: r.out }).toEqual({ status: 0, out: expect.stringContaining('Complete!') });
+    expect(run(['rpm', '--root', root, '-q', 'google-config']).out.trim()).toBe(`google-config-${tree.version()}-1.el9.noarch`);
+  }, LONG);
+
+  it('dnf refuses a package signed by another key even under correctly signed metadata', () => {
+    const bad = join(work, 'other-key-repo');
+    cpSync(tree.repo, bad, { recursive: true });
+    resignWithOtherKey(bad, 'google-config-', join(tree.dir, 'dist/.repo-throwaway-key/secret.asc'));
+    expect(repoquery(bad).status).toBe(0);
+    const { root, r } = dnf(bad, ['install', 'google-config']);
+    expect(r.status).not.toBe(0);
+    expect(r.out + r.err).toMatch(/GPG check FAILED|not signed with the right key|public key .* is not installed/i);
+    expect(run(['rpm', '--root', root, '-q', 'google-config']).status).not.toBe(0);
+  }, LONG);
 });
+

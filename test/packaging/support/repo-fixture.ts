@@ -168,3 +168,33 @@ export function copyRepo(from: string, to: string): string {
   cpSync(from, to, { recursive: true });
   return to;
 }
+
+/**
+ * In a copy of a published repository, signs one package of its (only) yum repository with a new
+ * key instead, then regenerates the metadata and signs repomd.xml with the repository's own key
+ * (its secret key file given): correct metadata vouching for a package whose signature is not
+ * the repository's. Returns the yum repository directory.
+ */
+export function resignWithOtherKey(repoCopy: string, prefix: string, repoSecret: string): string {
+  const yum = join(repoCopy, 'yum', readdirSync(join(repoCopy, 'yum'))[0] ?? '');
+  const pkg = join(yum, 'Packages', readdirSync(join(yum, 'Packages')).find((f) => f.startsWith(prefix)) ?? '');
+  const keys = gpgHome();
+  const must = (what: string, r: Ran): void => {
+    if (r.status !== 0) throw new Error(`${what} failed: ${r.out}${r.err}`);
+  };
+  try {
+    const other = keys.generate('not-the-repository-key');
+    must('rpmsign', run(['rpmsign', '--define', `__gpg ${run(['sh', '-c', 'command -v gpg']).out.trim()}`, '--define', `_gpg_path ${keys.home}`,
+      '--define', `_gpg_name ${other}`, '--define', "_gpg_sign_cmd_extra_args --batch --pinentry-mode loopback --passphrase ''", '--addsign', pkg]));
+    must('createrepo_c', run(['createrepo_c', '--quiet', '--update', yum]));
+    must('gpg --import', keys.gpg(['--import', repoSecret]));
+    const listed = keys.gpg(['--with-colons', '--import-options', 'show-only', '--import', join(repoCopy, 'google-compute-engine-keyring.asc')]).out;
+    const fpr = /^fpr:{9}([0-9A-F]{40}):/m.exec(listed)?.[1] ?? '';
+    must('gpg --detach-sign', keys.gpg(['--yes', '--pinentry-mode', 'loopback', '--passphrase', '', '--local-user', fpr, '--armor', '--detach-sign',
+      '-o', join(yum, 'repodata/repomd.xml.asc'), join(yum, 'repodata/repomd.xml')]));
+  } finally {
+    keys.cleanup();
+  }
+  return yum;
+}
+
