@@ -11,6 +11,7 @@ import { createUserAdmin, readPasswd, type UserAdmin } from '../../os/users.js';
 import { installSudoers } from '../../os/users-sudoers.js';
 import { removeKeyLines, writeKeyFile } from './key-files.js';
 import { STATE_DIR, SUDOERS_CONTENT, statePath } from './paths.js';
+import { stateTrustProblem } from './state-dir.js';
 import { formatState, parseState } from './state.js';
 import type { AccountsAction, KeyTarget, StateFile } from './types.js';
 
@@ -65,6 +66,8 @@ function blockedBy(action: AccountsAction, failures: Failures): string | undefin
 }
 
 async function writeState(os: Os, file: StateFile, names: readonly string[]): Promise<void> {
+  const distrust = await stateTrustProblem(os.fs);
+  if (distrust !== undefined) throw new GuestError('E_STATE_TRUST', `refusing to write ${statePath(file)}: ${distrust}`);
   await os.fs.mkdir(STATE_DIR, { mode: 0o755, uid: 0, gid: 0 });
   await os.fs.writeAtomic(statePath(file), formatState(names), { mode: 0o600, uid: 0, gid: 0 });
 }

@@ -10,6 +10,7 @@ import { lookupPasswdNss, readGroups, readPasswd, readUidMin } from '../../os/us
 import { classifyAccount } from './classify.js';
 import { readKeyFile } from './key-files.js';
 import { DEFAULT_UID_MIN, SUDOERS_PATH, statePath } from './paths.js';
+import { stateTrustProblem } from './state-dir.js';
 import { parseState } from './state.js';
 import type { AccountEntry, AccountsDesired, AccountsObserved, GroupEntry, KeyFileState } from './types.js';
 
@@ -38,15 +39,21 @@ function firstByName<T extends { name: string }>(entries: readonly T[]): Map<str
 
 /** Reads what the machine looks like for this pass's desired and managed names. */
 export async function observeAccounts(os: Os, desired: AccountsDesired, signal?: AbortSignal): Promise<AccountsObserved> {
+  const distrust = await stateTrustProblem(os.fs);
+  const readState = (file: 'google_users' | 'google_users.created'): Promise<string | undefined> =>
+    distrust === undefined ? os.fs.readText(statePath(file)) : Promise.resolve(undefined);
   const [passwd, groupList, uidMin, managedText, createdText, sudoers] = await Promise.all([
     readPasswd(os.fs),
     readGroups(os.fs),
     readUidMin(os.fs),
-    os.fs.readText(statePath('google_users')),
-    os.fs.readText(statePath('google_users.created')),
+    readState('google_users'),
+    readState('google_users.created'),
     os.fs.lstat(SUDOERS_PATH),
   ]);
   const problems: Diagnostic[] = [];
+  if (distrust !== undefined) {
+    problems.push({ key: `state-trust:${distrust}`, level: 'error', message: `not using the accounts state: ${distrust}; every account is treated as adopted` });
+  }
   const managed = parseState(managedText);
   const created = parseState(createdText);
   for (const [file, state] of [['google_users', managed], ['google_users.created', created]] as const) {
