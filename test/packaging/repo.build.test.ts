@@ -158,4 +158,17 @@ describeIf(blocker === '', blocker)('make repo: signed apt and yum repositories'
     expect(gpgv(at(`apt/dists/${SUITE}/InRelease`))).toBe(0);
     expect(rpmCheck(rpms(), [at('google-compute-engine-keyring.asc')]).status).toBe(0);
   }, LONG);
+
+  it('with no packages in dist/ it fails and says what to build, publishing nothing', () => {
+    const empty = stageRepoTree();
+    try {
+      const r = empty.publish();
+      expect(r.status).toBe(1);
+      expect(r.err).toMatch(/no packages under .*make deb DIST=debian12, make all-packages/);
+      expect(existsSync(empty.repo)).toBe(false);
+    } finally {
+      empty.cleanup();
+    }
+  });
 });
+

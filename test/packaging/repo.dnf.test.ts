@@ -10,12 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeIf } from '../support/skip.js';
+import { describeIf, isRoot } from '../support/skip.js';
 import { readmeBlock, repoBlocker, resignWithOtherKey, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
 
 const LONG = 600000;
 const hasDnf = spawnSync('sh', ['-c', 'command -v dnf']).status === 0;
-const blocker = [repoBlocker(), hasDnf ? '' : 'needs dnf (apt-get install dnf)'].filter((b) => b !== '').join('; ');
+const blocker = [repoBlocker(), isRoot() ? '' : 'needs root (dnf installs into its --installroot)', hasDnf ? '' : 'needs dnf (apt-get install dnf)']
+  .filter((b) => b !== '').join('; ');
 const KEY_PATH = '/etc/pki/rpm-gpg/RPM-GPG-KEY-google-compute-engine';
 
 describeIf(blocker === '', blocker)('yum repository read by dnf with the README\'s .repo file', () => {

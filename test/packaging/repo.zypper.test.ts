@@ -10,12 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeIf } from '../support/skip.js';
+import { describeIf, isRoot } from '../support/skip.js';
 import { readmeBlock, repoBlocker, resignWithOtherKey, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
 
 const LONG = 600000;
 const hasZypper = spawnSync('sh', ['-c', 'command -v zypper']).status === 0;
-const blocker = [repoBlocker(), hasZypper ? '' : 'needs zypper (apt-get install zypper)'].filter((b) => b !== '').join('; ');
+const blocker = [repoBlocker(), isRoot() ? '' : 'needs root (zypper installs into its --root)', hasZypper ? '' : 'needs zypper (apt-get install zypper)']
+  .filter((b) => b !== '').join('; ');
 const INSTALL = 'zypper --non-interactive install google-compute-engine google-compute-engine-init google-config';
 
 describeIf(blocker === '', blocker)('sles15 repository read by zypper with the README\'s commands', () => {
