@@ -7,8 +7,35 @@ import { formatLine, LEVEL_NAMES, type LogLevel, type LogRecord, type LogSink } 
 
 /** The part of a writable stream the sinks use (process.stdout, process.stderr, test buffers). */
 export interface TextStream {
-  write(chunk: string): unknown;
+  write(chunk: string, done?: (error?: Error | null) => void): unknown;
   readonly isTTY?: boolean;
+  /** Bytes still queued (real node streams only). */
+  readonly writableLength?: number;
+}
+
+/** Longest a flush waits for a stream that never drains (a stalled pipe must not block exit). */
+const FLUSH_LIMIT_MS = 5000;
+
+/**
+ * Resolves once every line written so far has left the process: stdout and stderr are
+ * asynchronous when they are pipes or sockets (journald, a parent process), and process.exit
+ * would drop what is still queued. An empty write's callback runs after all earlier writes.
+ */
+export function flushStream(stream: TextStream): Promise<void> {
+  if (typeof stream.writableLength !== 'number') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FLUSH_LIMIT_MS);
+    timer.unref?.();
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      stream.write('', done);
+    } catch {
+      done();
+    }
+  });
 }
 
 /** sd-daemon priority prefixes understood by journald on a unit's stdout. */
@@ -34,12 +61,12 @@ export function formatJournal(record: LogRecord): string {
 
 /** Journal sink at `threshold` (INFO for daemons). */
 export function createJournalSink(stdout: TextStream, threshold: LogLevel = 'info'): LogSink {
-  return { threshold, write: (r) => safeWrite(stdout, formatJournal(r)) };
+  return { threshold, write: (r) => safeWrite(stdout, formatJournal(r)), flush: () => flushStream(stdout) };
 }
 
 /** Plain `<tag>: <LEVEL> <message>` lines on a stream (console target and `--debug` echo). */
 export function createConsoleSink(stderr: TextStream, threshold: LogLevel = 'info'): LogSink {
-  return { threshold, write: (r) => safeWrite(stderr, `${formatLine(r)}\n`) };
+  return { threshold, write: (r) => safeWrite(stderr, `${formatLine(r)}\n`), flush: () => flushStream(stderr) };
 }
 
 /** Writes without ever throwing (a closed stdout must not take a daemon down). */
