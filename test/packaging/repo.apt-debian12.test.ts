@@ -110,7 +110,7 @@ describeIf(blocker === '', blocker)('apt repository in a Debian 12 root (README 
     expect(read('etc/passwd')).not.toMatch(/^alice:/m);
   }, LONG);
 
-  it('the README\'s upgrade to N+1 never prompts, keeps edits, restarts the daemon through systemd, drops what N+1 no longer ships', () => {
+  it('the README\'s upgrade to N+1 never prompts, keeps edits, asks systemd (via policy-rc.d) to try-restart the daemon, drops what N+1 no longer ships', () => {
     writeFileSync(box.at(TEMPLATE), '[Accounts]\ngroups = adm,video\n');
     const rsyslogN = read(RSYSLOG);
     writeFileSync(box.at(RSYSLOG), `${rsyslogN}# local edit\n`);
