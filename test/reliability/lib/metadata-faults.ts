@@ -124,7 +124,7 @@ async function bootDown(o: MetadataFaultsOptions, seconds: number): Promise<Faul
 /** Runs every fault; the daemon of the main session must survive all of them in a row. */
 export async function runMetadataFaults(o: MetadataFaultsOptions): Promise<MetadataFaultsReport> {
   const log = o.log ?? (() => undefined);
-  const d = o.full ? 20 : 4;
+  const d = o.full ? 20 : 3;
   const faults: FaultOutcome[] = [];
   const boots = o.full ? [...new Set([0, 5, o.bootDownSec])] : [Math.min(o.bootDownSec, 3)];
   for (const b of boots) {

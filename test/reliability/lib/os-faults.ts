@@ -38,8 +38,10 @@ export interface OsFaultsReport {
 
 interface Case {
   readonly name: string;
-  /** The user that needs the failing operation (created during the fault). */
+  /** A user added to metadata during the fault ('' for none). */
   readonly newUser: string;
+  /** The user whose change the fault must block (default: newUser). */
+  readonly blocked?: string;
   readonly pattern: RegExp;
   readonly logWaitMs: number;
   readonly session?: Partial<SessionOptions>;
@@ -77,7 +79,7 @@ async function runCase(o: { target: Omit<AgentTarget, 'host'> }, c: Case): Promi
     s = await startSession({ target: { ...o.target, path: tools.path, prefix: c.prefix }, users: ['bob'], via, ...c.session, config: c.session?.config ?? daemonsConfig() });
     const seen = s.agent.lineCount();
     await c.inject(s, tools);
-    s.keys.set(c.newUser, [edKey(`${c.newUser}.1`)]);
+    if (c.newUser !== '') s.keys.set(c.newUser, [edKey(`${c.newUser}.1`)]);
     c.change?.(s);
     s.rotate('alice');
     const t0 = Date.now();
@@ -89,7 +91,8 @@ async function runCase(o: { target: Omit<AgentTarget, 'host'> }, c: Case): Promi
     if (!logLine) problems.push(`no log line matching ${c.pattern}`);
     const othersMs = await othersWait;
     if (othersMs < 0) problems.push('alice did not get her new key while the fault was on');
-    if (hasKeys(s.m, c.newUser, s.keys.get(c.newUser) ?? [])) problems.push(`${c.newUser} converged although the fault was on`);
+    const blocked = c.blocked ?? c.newUser;
+    if (blocked !== '' && hasKeys(s.m, blocked, s.keys.get(blocked) ?? [])) problems.push(`${blocked} converged although the fault was on`);
     problems.push(...(c.check?.(s) ?? []));
     let debris = findDebris(s.m.root);
     for (let i = 0; i < 20 && debris.agent.length > 0; i += 1) {
@@ -186,7 +189,10 @@ function fullDisk(): Case {
   let bobBefore: string | undefined;
   return {
     name: 'full disk (tmpfs root) during an authorized_keys write',
-    newUser: 'carol',
+    // No account is created meanwhile: useradd on a full disk can update /etc/passwd and not
+    // /etc/group (shadow writes its files one by one), which is not what this case is about.
+    newUser: '',
+    blocked: 'bob',
     pattern: /failed write-keys user=bob/,
     logWaitMs: 15_000,
     session: { machine: { parent: mnt } },
@@ -195,10 +201,10 @@ function fullDisk(): Case {
       bobBefore = s.m.read('home/bob/.ssh/authorized_keys');
       filler = join(mnt, 'filler');
       const st = statfsSync(mnt);
-      // Leave one page: alice's small file fits, bob's 60 keys do not.
-      writeFileSync(filler, Buffer.alloc(Math.max(0, Number(st.bavail) * Number(st.bsize) - Number(st.bsize))));
+      // Leave eight pages: alice's one-key file and the state files fit, bob's 400 keys do not.
+      writeFileSync(filler, Buffer.alloc(Math.max(0, Number(st.bavail) * Number(st.bsize) - 8 * Number(st.bsize))));
     },
-    change: (s) => s.keys.set('bob', Array.from({ length: 60 }, (_x, i) => edKey(`bob.many.${i}`))),
+    change: (s) => s.keys.set('bob', Array.from({ length: 400 }, (_x, i) => edKey(`bob.many.${i}`))),
     check: (s) => (s.m.read('home/bob/.ssh/authorized_keys') === bobBefore ? [] : ["bob's authorized_keys changed although the write failed"]),
     clear: () => rmSync(filler, { force: true }),
     after() {
@@ -212,7 +218,8 @@ function ipMissing(ipPath: string): Case {
   const ns = createNetns('gce-rel');
   return {
     name: '`ip` missing',
-    newUser: 'carol',
+    // No account is created meanwhile: the databases are checked while the daemon runs.
+    newUser: '',
     pattern: /ip-forwarding.*(ENOENT|not found|ip\b.*fail)/i,
     logWaitMs: 15_000,
     session: {
