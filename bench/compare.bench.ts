@@ -36,6 +36,7 @@ interface Session {
   readonly load: number[];
   readonly windows: CompletedWindow[];
   readonly summary?: Record<string, number>;
+  readonly error?: string;
 }
 
 function unavailable(): string | undefined {
@@ -74,31 +75,43 @@ async function main(): Promise<void> {
       results.push(s);
       if (PARTIAL) appendFileSync(PARTIAL, `${JSON.stringify(s)}\n`);
     };
+    // A session that fails is recorded with its error and the run goes on.
+    const attempt = async (impl: string, session: string, run: () => Promise<Omit<Session, 'impl' | 'session' | 'load'>>): Promise<void> => {
+      try {
+        record({ impl, session, load: load(), ...(await run()) });
+      } catch (e: unknown) {
+        log(`${impl} ${session} failed: ${e instanceof Error ? e.message : String(e)}`);
+        record({ impl, session, load: load(), windows: [], error: e instanceof Error ? e.message : String(e) });
+      }
+    };
     const impls = IMPLS.filter((i) => ONLY.includes(i.id));
     // Implementations alternate run by run, so a change in the machine's load hits both alike.
     for (let r = 0; r < RUNS; r += 1) {
       for (const impl of impls) {
         log(`${impl.id} one-shots run ${r + 1}/${RUNS}`);
         const dir = join(work, `${impl.id}-oneshot-${r}`);
-        const m = await startMachine(dir, MAC, baseDocument(''));
-        try {
-          record({ impl: impl.id, session: 'one-shots', load: load(), windows: await oneShotSession(m, impl, lower, join(dir, 'root'), 1) });
-        } finally {
-          await m.close();
-        }
+        await attempt(impl.id, 'one-shots', async () => {
+          const m = await startMachine(dir, MAC, baseDocument(''));
+          try {
+            return { windows: await oneShotSession(m, impl, lower, join(dir, 'root'), 1) };
+          } finally {
+            await m.close();
+          }
+        });
       }
     }
     for (const impl of impls) {
       log(`${impl.id} daemon session (idle ${IDLE_SECONDS}s, ${RUNS} runs per event)`);
-      const d = await daemonSession(impl, { lower, dir: join(work, `${impl.id}-daemons`), runs: RUNS, idleSeconds: IDLE_SECONDS });
-      record({ impl: impl.id, session: 'daemons', load: load(), windows: [d.idle, ...d.events], summary: { coldStartToFirstRequestMs: d.coldStartToFirstRequestMs, startToConvergedMs: d.startToConvergedMs } });
+      await attempt(impl.id, 'daemons', async () => {
+        const d = await daemonSession(impl, { lower, dir: join(work, `${impl.id}-daemons`), runs: RUNS, idleSeconds: IDLE_SECONDS });
+        return { windows: [d.idle, ...d.events], summary: { coldStartToFirstRequestMs: d.coldStartToFirstRequestMs, startToConvergedMs: d.startToConvergedMs } };
+      });
     }
     for (let r = 0; r < RUNS; r += 1) {
       for (const impl of impls) {
         log(`${impl.id} accounts run ${r + 1}/${RUNS} (${USERS} users)`);
         const dir = join(work, `${impl.id}-accounts-${r}`);
-        const windows = await accountsSession(impl, { lower, dir, users: USERS, changes: 2, firstChanged: 100 + r * 101 });
-        record({ impl: impl.id, session: 'accounts', load: load(), windows });
+        await attempt(impl.id, 'accounts', async () => ({ windows: await accountsSession(impl, { lower, dir, users: USERS, changes: 2, firstChanged: 100 + r * 101 }) }));
         if (!KEEP) rmSync(dir, { recursive: true, force: true });
       }
     }

@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { boot, finish } from './boot.js';
+import { outputTail } from './daemon-session.js';
 import { nowMs, sleep, until, wallToMono } from './clock.js';
 import { baseDocument, fleet, key, MAC, PATHS, userName } from './documents.js';
 import type { Impl } from './impls.js';
@@ -58,12 +59,17 @@ export async function accountsSession(impl: Impl, o: AccountsOptions): Promise<C
     b.resetPeaks();
     let from = nowMs();
     let set = await m.set({ [PATHS.sshKeys]: fleet(o.users, 2) });
-    const cold = await until('cold convergence', () => allWritten(b.root(), o.users), 900_000, 100);
+    const failures: Record<string, unknown>[] = [];
+    const cold = await until('cold convergence', () => allWritten(b.root(), o.users), 900_000, 100).catch((e: unknown) => {
+      failures.push({ error: e instanceof Error ? e.message : String(e), outputTail: outputTail(b.run) });
+      return NaN;
+    });
     await sleep(2000);
     let peaks = b.peaks();
     windows.push({
       workload: 'users-cold', from, to: nowMs(), convergenceMs: round1(cold - changeTime(await m.requests(), set.at)),
       cpuSeconds: round1((b.cpu() - cpu0) * 100) / 100, peakRssMiB: round1(peaks.total), peakByProcess: peaks.byName,
+      ...(Number.isNaN(cold) ? { extra: { failure: failures[0] } } : {}),
     });
     const changed = new Map<number, number>();
     for (let i = 0; i < o.changes; i += 1) {
@@ -78,14 +84,17 @@ export async function accountsSession(impl: Impl, o: AccountsOptions): Promise<C
       const at = await until('one-key change', () => {
         const t = statSync(keysFile(b.root(), u)).mtimeMs;
         return t !== before[u] && readFileSync(keysFile(b.root(), u), 'utf8').includes(want) ? wallToMono(t) : undefined;
-      }, 120_000, 2);
+      }, 120_000, 2).catch((e: unknown) => {
+        failures.push({ error: e instanceof Error ? e.message : String(e), outputTail: outputTail(b.run) });
+        return NaN;
+      });
       await sleep(1500);
       const after = mtimes(b.root(), o.users);
       peaks = b.peaks();
       windows.push({
         workload: 'one-key-change', from, to: nowMs(), convergenceMs: round1(at - changeTime(await m.requests(), set.at)),
         cpuSeconds: round1((b.cpu() - cpu0) * 100) / 100, peakRssMiB: round1(peaks.total), peakByProcess: peaks.byName,
-        extra: { filesRewritten: after.filter((t, i2) => t !== before[i2]).length },
+        extra: { filesRewritten: after.filter((t, i2) => t !== before[i2]).length, ...(Number.isNaN(at) ? { failure: failures[failures.length - 1] } : {}) },
       });
     }
     await finish(b);

@@ -45,13 +45,30 @@ function hwclockCalls(root: string): number[] {
   }
 }
 
+/** The last lines the boot printed (its daemons' log), for a failed run's record. */
+export function outputTail(run: string, lines = 25): string[] {
+  try {
+    return readFileSync(join(run, 'output.log'), 'utf8').trim().split('\n').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
 /** Runs `change`, waits for `effect` (returns the effect's monotonic time), records a window. */
 async function event(m: Machine, b: Boot, workload: string, patch: Record<string, unknown>, effect: () => number | undefined, limitMs = 120_000): Promise<Window> {
   const cpu0 = b.cpu();
   b.resetPeaks();
   const from = nowMs();
   const set = await m.set(patch);
-  const at = await until(workload, effect, limitMs, 2);
+  let at: number;
+  try {
+    at = await until(workload, effect, limitMs, 2);
+  } catch (e: unknown) {
+    // Recorded, not fatal: the report counts failed runs and keeps what the daemons said.
+    const peaks = b.peaks();
+    return { workload, from, to: nowMs(), convergenceMs: NaN, cpuSeconds: round1((b.cpu() - cpu0) * 100) / 100, peakRssMiB: round1(peaks.total), peakByProcess: peaks.byName,
+      extra: { error: e instanceof Error ? e.message : String(e), processes: b.processes().map((p) => p.name), outputTail: outputTail(b.run) } };
+  }
   await sleep(1000);
   const t0 = changeTime(await m.requests(), set.at);
   const peaks = b.peaks();

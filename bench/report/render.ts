@@ -47,7 +47,7 @@ function workloadTable(ws: readonly WorkloadSummary[]): string {
   const out = ['| workload | impl | convergence median | p95 | runs | peak RSS (MiB) | CPU s | processes spawned | metadata requests |', '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
   for (const w of WORKLOADS) {
     for (const s of ws.filter((x) => x.workload === w.id)) {
-      out.push(`| ${w.caption} | ${LABEL[s.impl] ?? s.impl} | ${f(s.convergence.median)} ms | ${f(s.convergence.p95)} ms | ${s.convergence.n} | ${f(s.peakRssMiB)} | ${f(s.cpuSeconds, 2)} | ${s.spawned} | ${s.requests} |`);
+      out.push(`| ${w.caption} | ${LABEL[s.impl] ?? s.impl} | ${f(s.convergence.median)} ms | ${f(s.convergence.p95)} ms | ${s.convergence.n}${s.failed ? ` (+${s.failed} failed)` : ''} | ${f(s.peakRssMiB)} | ${f(s.cpuSeconds, 2)} | ${s.spawned} | ${s.requests} |`);
     }
   }
   return out.join('\n');
@@ -103,6 +103,18 @@ function figures(ws: readonly WorkloadSummary[], idle: readonly IdleSummary[], u
     'idle-rss.svg': renderBarChart({ title: 'Idle RSS per process', unit: 'MiB', categories: idle.flatMap((i) => Object.keys(i.idleByProcess).map((k) => `${LABEL[i.impl] ?? i.impl}: ${k}`)),
       series: [{ name: 'idle RSS', values: idle.flatMap((i) => Object.values(i.idleByProcess)) }], caption: 'VmRSS of each process after the idle window, all daemons on, no metadata change.' }),
   };
+}
+
+function failures(sessions: readonly RawSession[]): string[] {
+  const out: string[] = [];
+  for (const s of sessions) {
+    if (s.error) out.push(`- ${LABEL[s.impl] ?? s.impl}, ${s.session} session: ${s.error}`);
+    for (const w of s.windows) {
+      const e = w.extra?.['error'] ?? (w.extra?.['failure'] as { error?: string } | undefined)?.error;
+      if (typeof e === 'string') out.push(`- ${LABEL[s.impl] ?? s.impl}, ${w.workload}: ${e}`);
+    }
+  }
+  return out.length ? ['## Failed runs', '', 'Runs whose effect never came are left out of the medians; the raw results keep the last lines their daemons printed.', '', ...out, ''] : [];
 }
 
 /** Leaf figures of a benchmark's JSON as `path: value` rows (arrays of numbers joined). */
@@ -171,6 +183,7 @@ export function render(file: ResultsFile): Rendered {
     '',
     ...Object.keys(figs).map((n) => `![${n}](figures/${n})\n`),
     ...(profile ? ['## Profiles', '', renderProfile(profile), ''] : []),
+    ...failures(compare.results),
     ...otherBenchmarks(file.results),
   ].join('\n');
   return { report, headline: head, figures: figs };

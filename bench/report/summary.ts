@@ -27,6 +27,7 @@ export interface RawSession {
   readonly load: readonly number[];
   readonly windows: readonly RawWindow[];
   readonly summary?: Record<string, number>;
+  readonly error?: string;
 }
 
 export interface WorkloadSummary {
@@ -43,6 +44,8 @@ export interface WorkloadSummary {
   /** Programs executed, averaged per run. */
   readonly programs: Record<string, number>;
   readonly filesRewritten?: number;
+  /** Runs whose effect never came (no convergence time). */
+  readonly failed: number;
 }
 
 export interface IdleSummary {
@@ -100,6 +103,7 @@ export function summarise(sessions: readonly RawSession[]): { workloads: Workloa
         cpuSeconds: r2(median(ws.map((x) => x.cpuSeconds))), spawned: median(ws.map((x) => x.spawned)), requests: median(ws.map((x) => x.requests)),
         programs: Object.fromEntries(Object.entries(programs).map(([k, v]) => [k, r1(v)])),
         ...(rewritten.length ? { filesRewritten: Math.max(...rewritten) } : {}),
+        failed: ws.filter((x) => !Number.isFinite(x.convergenceMs ?? NaN)).length,
       });
     }
   }

@@ -74,6 +74,16 @@ describe('benchmark report rendering', () => {
     for (const n of Object.keys(out.figures)) expect(out.report).toContain(`(figures/${n})`);
   });
 
+  test('a run whose effect never came is counted as failed, left out of the median and listed', () => {
+    const sessions = [...sample(), session('ours', 'daemons', [win('key-added', NaN, { extra: { error: 'timed out waiting for key-added' } }), win('key-added', 200)])];
+    const k = summarise(sessions).workloads.find((w) => w.workload === 'key-added' && w.impl === 'ours');
+    expect(k).toMatchObject({ failed: 1, convergence: { n: 1, median: 200 } });
+    const compare = { bench: 'compare', runs: 1, idleSeconds: 1, users: 1, cpus: 2, cpuModel: 'x', kernel: 'k', durationSeconds: 60, versions: {}, goAgent: { built: false, detail: 'no' }, results: sessions };
+    const out = render({ date: 'd', node: 'v', results: [compare] });
+    expect(out.report).toContain('| 1 (+1 failed) |');
+    expect(out.report).toContain('- ours, key-added: timed out waiting for key-added');
+  });
+
   test('other benchmarks are listed as leaf figures', () => {
     expect(flatten({ bench: 'accounts', cold: { ms: 5, spawned: 2 }, list: [1, 2], objs: [{ a: 1 }] })).toEqual([['cold.ms', '5'], ['cold.spawned', '2'], ['list', '1, 2']]);
   });
