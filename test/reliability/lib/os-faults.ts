@@ -124,13 +124,17 @@ async function runCase(o: { target: Omit<AgentTarget, 'host'> }, c: Case): Promi
   }
 }
 
+/** The common part of the cases that make creating `user` fail (shadow retries a lock for 15 s). */
+function createFails(name: string, user = 'carol', logWaitMs = 20_000): Pick<Case, 'name' | 'newUser' | 'pattern' | 'logWaitMs'> {
+  return { name, newUser: user, pattern: new RegExp(`failed create-user user=${user}`), logWaitMs };
+}
+
 function userAddStub(name: string, body: string): Case {
   let flag = '';
+  const hangs = body.includes('sleep');
   return {
-    name,
-    newUser: body.includes('sleep') ? 'aaron' : 'carol',
-    pattern: /failed create-user user=(carol|aaron)/,
-    logWaitMs: body.includes('sleep') ? 90_000 : 15_000,
+    // A hanging useradd for a name sorted first shows what it delays: everything after it.
+    ...createFails(name, hangs ? 'aaron' : 'carol', hangs ? 90_000 : 20_000),
     inject(s, tools) {
       flag = join(s.m.dir, 'useradd.flag');
       writeFileSync(flag, '');
@@ -144,10 +148,7 @@ function passwdLocked(): Case {
   let holder: ReturnType<typeof spawn> | undefined;
   let lock = '';
   return {
-    name: '/etc/passwd locked by another process',
-    newUser: 'carol',
-    pattern: /failed create-user user=carol/,
-    logWaitMs: 15_000,
+    ...createFails('/etc/passwd locked by another process'),
     inject(s) {
       holder = spawn('sleep', ['600'], { stdio: 'ignore' });
       lock = s.m.path('etc/passwd.lock');
@@ -165,10 +166,7 @@ function readOnlyEtc(): Case {
   let etc = '';
   let before = new Map<string, string>();
   return {
-    name: 'read-only /etc',
-    newUser: 'carol',
-    pattern: /failed create-user user=carol/,
-    logWaitMs: 15_000,
+    ...createFails('read-only /etc'),
     inject(s) {
       etc = s.m.path('etc');
       before = snapshotTree(etc);
