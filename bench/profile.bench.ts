@@ -2,7 +2,7 @@
  * Profiles for the report's gap analysis, in the same sandbox as bench/compare.bench.ts: where
  * the idle memory of our daemon and of each Python daemon is (/proc/PID/smaps grouped), and where
  * our daemon's CPU time goes (`node --cpu-prof`) across its start, 256 forwarded IPs and
- * PROFILE_USERS users × 2 keys from empty. Prints one JSON object as its last line.
+ * PROFILE_USERS users × 2 keys from empty, and where our instance setup's time goes on a first boot. Prints one JSON object as its last line.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,10 @@ import { readSmaps } from './compare/smaps.js';
 const USERS = Number(process.env['BENCH_PROFILE_USERS'] ?? 300);
 const BASE_KEYS = `alice:${key(1, 1)}\nbob:${key(2, 1)}`;
 
+const say = (s: string): void => {
+  process.stderr.write(`[profile] ${s}\n`);
+};
+
 const exists = (p: string): true | undefined => {
   try {
     readFileSync(p);
@@ -29,11 +33,12 @@ const exists = (p: string): true | undefined => {
 };
 
 /** Boots `argv` of `impl` after instance setup; waits for alice's keys; returns memory by process. */
-async function idleMemory(impl: Impl, lower: string, dir: string, argv: readonly string[], work?: (b: ReturnType<typeof boot>, m: Awaited<ReturnType<typeof startMachine>>) => Promise<void>) {
+async function idleMemory(impl: Impl, lower: string, dir: string, setup: readonly string[], argv: readonly string[], work?: (b: ReturnType<typeof boot>, m: Awaited<ReturnType<typeof startMachine>>) => Promise<void>) {
   const m = await startMachine(dir, MAC, baseDocument(BASE_KEYS));
   try {
     const run = join(dir, 'root');
-    await boot(m, lower, run, impl.prefix, impl.bin, impl.instanceSetup).exited;
+    await boot(m, lower, run, impl.prefix, impl.bin, setup).exited;
+    say(`${impl.id}: daemons`);
     const b = boot(m, lower, run, impl.prefix, impl.bin, argv);
     await until('convergence', () => exists(join(b.root(), 'home/alice/.ssh/authorized_keys')), 60_000, 20);
     await sleep(5000);
@@ -46,6 +51,14 @@ async function idleMemory(impl: Impl, lower: string, dir: string, argv: readonly
   }
 }
 
+/** Summary of the one .cpuprofile in `dir`, with its wall time. */
+function profileIn(dir: string): (ReturnType<typeof summariseCpuProfile> & { wallMs: number }) | undefined {
+  const file = readdirSync(dir).find((n) => n.endsWith('.cpuprofile'));
+  if (!file) return undefined;
+  const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  return { ...summariseCpuProfile(p), wallMs: Math.round((p.endTime - p.startTime) / 1000) };
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
     process.stdout.write(`${JSON.stringify({ bench: 'profile', skipped: 'needs root' })}\n`);
@@ -56,19 +69,21 @@ async function main(): Promise<void> {
     const lower = join(work, 'lower');
     prepareLower(lower);
     const argv = ['node', '--cpu-prof', '--cpu-prof-dir=/var/tmp/cpuprof', '/opt/gce-ts/lib/google_guest_daemon.mjs', '--log-target=journal'];
-    const ours = await idleMemory(OURS, lower, join(work, 'ours'), argv, async (b, m) => {
+    const setup = ['node', '--cpu-prof', '--cpu-prof-dir=/var/tmp/cpuprof-setup', '/opt/gce-ts/lib/google_instance_setup.mjs', '--log-target=journal'];
+    const ours = await idleMemory(OURS, lower, join(work, 'ours'), setup, argv, async (b, m) => {
+      say('ours: 256 forwarded IPs');
       await m.set({ [PATHS.forwardedIps]: addresses(256) });
       await until('256 routes', () => (m.routes().set.size === 256 ? true : undefined), 120_000, 20);
+      say(`ours: ${USERS} users`);
       await m.set({ [PATHS.sshKeys]: fleet(USERS, 2) });
       const last = join(b.root(), 'home', userName(USERS - 1), '.ssh/authorized_keys');
       await until('users', () => exists(last), 600_000, 100);
       await sleep(2000);
     });
-    const profDir = join(ours.upper, 'var/tmp/cpuprof');
-    const file = readdirSync(profDir).find((n) => n.endsWith('.cpuprofile'));
-    const cpu = file ? summariseCpuProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile) : undefined;
-    const python = await idleMemory(PYTHON, lower, join(work, 'python'), PYTHON.daemons);
-    process.stdout.write(`${JSON.stringify({ bench: 'profile', users: USERS, ours: ours.memory, python: python.memory, cpu })}\n`);
+    const cpu = profileIn(join(ours.upper, 'var/tmp/cpuprof'));
+    const setupCpu = profileIn(join(ours.upper, 'var/tmp/cpuprof-setup'));
+    const python = await idleMemory(PYTHON, lower, join(work, 'python'), PYTHON.instanceSetup, PYTHON.daemons);
+    process.stdout.write(`${JSON.stringify({ bench: 'profile', users: USERS, ours: ours.memory, python: python.memory, cpu, setupCpu })}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

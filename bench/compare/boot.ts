@@ -37,6 +37,8 @@ export interface Boot {
   trace(): TraceEvent[];
   /** SIGTERM to the implementation's root processes. */
   stop(): void;
+  /** SIGKILL to the whole sandbox tree (everything below perf). */
+  kill(): void;
 }
 
 function childrenOf(pid: number): number[] {
@@ -83,8 +85,9 @@ export function boot(machine: Machine, lower: string, run: string, prefix: strin
     const out: number[] = [];
     const walk = (pid: number, inside: boolean): void => {
       for (const c of childrenOf(pid)) {
-        // The program itself (argv[0], or the script an interpreter runs) must be the implementation's.
-        const mine = inside || cmdline(c).split(' ').slice(0, 2).some((w) => w.includes(prefix));
+        // The program itself (argv[0], or the script an interpreter runs after its options) must
+        // be the implementation's; an `env PATH=…` naming the prefix is not.
+        const mine = inside || cmdline(c).split(' ').filter((w) => !w.startsWith('-')).slice(0, 2).some((w) => w.startsWith(prefix));
         if (mine && !inside) out.push(c);
         if (!mine) walk(c, false);
       }
@@ -126,6 +129,23 @@ export function boot(machine: Machine, lower: string, run: string, prefix: strin
     cpu: () => rootPids().reduce((s, p) => s + cpuSeconds(p), 0),
     exited,
     trace: () => readTrace(perfData),
+    kill() {
+      const all: number[] = [];
+      const stack = [child.pid ?? 0];
+      while (stack.length) {
+        const p = stack.pop() as number;
+        if (p <= 0) continue;
+        all.push(p);
+        stack.push(...childrenOf(p));
+      }
+      for (const p of all) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
     stop() {
       for (const p of rootPids()) {
         try {
@@ -141,7 +161,7 @@ export function boot(machine: Machine, lower: string, run: string, prefix: strin
 /** Waits for a boot to end, killing what is left after `graceMs`. */
 export async function finish(b: Boot, graceMs = 10_000): Promise<number> {
   b.stop();
-  const t = setTimeout(() => b.processes().forEach((p) => process.kill(p.pid, 'SIGKILL')), graceMs);
+  const t = setTimeout(() => b.kill(), graceMs);
   const code = await b.exited;
   clearTimeout(t);
   await sleep(10);
