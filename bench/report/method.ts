@@ -46,26 +46,49 @@ clearing, the drift token bumped, instance setup on a first and a second boot, a
 script. Times are medians and nearest-rank 95th percentiles over the runs in each row.
 `;
 
-const NOTES: Record<string, string> = {
-  'idle RSS, whole guest environment':
-    "Our one process is a whole Node.js runtime: the program binary and libnode's code pages that it touches, V8's heap and code space, and the threads libuv and V8 start (see 'Where idle memory is' below). Each Python daemon is a CPython interpreter of about a third of that, and there are three of them, so the ratio is under 1 but above 0.7; what decides the absolute figure is the runtime, not the features: the JavaScript heap of the daemon is a small part of its RSS.",
-  'idle metadata requests': 'Each watcher holds one hanging GET that the emulator answers after its timeout; more watchers (the Python package has three) mean proportionally more requests.',
-  'processes spawned per idle wake': 'A process started on an idle wake is a check of the machine by running a program (the Python network daemon runs `ip route ls` on every wake of its watcher).',
-  'one key changed among 1000 users (median)':
-    "Both implementations answer a one-key change quickly: the Python daemon diffs the new metadata against keys it remembers in memory and rewrites one file (plus one gpasswd), so its time is dominated by the wake-up itself and there is no 10× to win against it. Ours re-observes the machine on every wake (design: reconcile, don't remember): it parses the whole 1000-user document and reads the accounts and key files to plan, and spawns nothing; the CPU profile below shows where that time goes.",
-  'processes spawned for that change': 'The Python daemon runs gpasswd for the changed user on every key change.',
-  '1000 users × 2 keys from empty (median)':
-    'Cold convergence is dominated by one useradd (and usermod) per new user, which both implementations run one after another; useradd on this machine takes tens of milliseconds (it rewrites and fsyncs the account files each time), so there is no 3× to gain on process work that is the same on both sides. The CPU profile below shows what our daemon itself adds around those processes.',
-  'instance setup, second boot (median)':
-    "On a second boot both programs do little: they read metadata, find the instance id unchanged and run the two tuning helpers. The difference is mostly runtime start-up: Node.js loads and compiles the bundle before the first request (see 'cold start → first request' in the idle table), where CPython starts faster.",
-};
+/** Facts from the same run that the notes quote (absent figures leave the sentence out). */
+export interface GapFacts {
+  /** Our daemon's idle RSS by mapping group, MiB. */
+  readonly oursMemory?: Record<string, number>;
+  /** One Python daemon's idle RSS, MiB. */
+  readonly pythonDaemonMiB?: number;
+  /** ms per spawned program: routes-256 convergence / programs, ours and theirs. */
+  readonly msPerRoute?: { ours: number; theirs: number };
+  readonly coldStartMs?: { ours: number; theirs: number };
+  readonly spawnSelfMs?: number;
+  readonly bootstrapSelfMs?: number;
+}
+
+const mib = (n: number | undefined): string => (n === undefined ? '?' : `${n.toFixed(1)} MiB`);
+
+function note(what: string, g: GapFacts): string | undefined {
+  const m = g.oursMemory ?? {};
+  switch (what) {
+    case 'idle RSS, whole guest environment':
+      return `Our one process is a whole Node.js runtime, and the features' own data is a small part of it. ${g.oursMemory ? `Its idle RSS by mapping (smaps, 'Where idle memory is' below): shared libraries ${mib(m['shared libraries'])} — almost all of it libnode.so, Debian's Node.js being a shared library whose touched code pages count as private because no other Node.js process maps them —, anonymous mappings ${mib(m['anonymous mappings'])} (V8's heap, code space and thread stacks), malloc heap ${mib(m['malloc heap ([heap])'])}. ` : ''}${g.pythonDaemonMiB ? `One CPython daemon is ${mib(g.pythonDaemonMiB)}; there are three, so ours is below their total but not 0.7× of it. ` : ''}Reaching 50 MiB means shrinking the runtime's share (fewer libnode pages touched at start, a smaller V8 heap: \`--max-semi-space-size\`, \`--lite-mode\`, fewer modules loaded), which is the lead's work in ts/ and the Node.js flags of the wrapper, not a feature change.`;
+    case 'idle metadata requests':
+      return 'Each watcher holds one hanging GET that the emulator answers after its timeout; more watchers mean proportionally more requests.';
+    case 'processes spawned per idle wake':
+      return 'A process started on an idle wake is a check of the machine by running a program (the Python network daemon runs `ip route ls` on every wake of its watcher).';
+    case 'one key changed among 1000 users (median)':
+      return "Both answer a one-key change within tens of milliseconds: the Python daemon diffs the new metadata against keys it keeps in memory and rewrites one file (plus one gpasswd), so its time is mostly the wake-up itself, and a 10× lead over it would need ours to converge in a few milliseconds after the answer leaves the emulator. Ours re-observes the machine on every wake (design: reconcile, don't remember): it parses the whole 1000-user document, reads the account database and the key files to plan, spawns nothing and rewrites only that user's file.";
+    case 'processes spawned for that change':
+      return 'The Python daemon runs gpasswd for the changed user on every key change.';
+    case '1000 users × 2 keys from empty (median)':
+      return `Cold convergence is one useradd and one usermod per new user on both sides (Python adds a gpasswd), run one after another; useradd rewrites and fsyncs the account files each time, so process work that is the same on both sides dominates, and there is no 3× to gain on it. Where ours is slower, it is the cost of each spawn from a large Node.js process${g.msPerRoute ? ` — the same effect as 256 forwarded IPs, where both run 257 \`ip\` processes and ours needs ${g.msPerRoute.ours.toFixed(1)} ms per route against ${g.msPerRoute.theirs.toFixed(1)} ms` : ''}${g.spawnSelfMs !== undefined ? `; the CPU profile attributes only ${g.spawnSelfMs} ms of self time to \`ChildProcess.spawn\`, so the rest is the child's exit reaching the event loop (SIGCHLD, pipes closing, execa's promise) and the kernel's fork of a 60 MiB process` : ''}. Hotspot for ts/: batch the route changes into one \`ip -batch -\` and keep per-user spawns to the minimum.`;
+    case 'instance setup, second boot (median)':
+      return `On a second boot both programs do little: read metadata, find the instance id unchanged, run the two tuning helpers. The difference is runtime start-up${g.coldStartMs && g.coldStartMs.ours > g.coldStartMs.theirs ? ` (the daemons' cold start to first metadata request: ours ${g.coldStartMs.ours.toFixed(0)} ms, Python ${g.coldStartMs.theirs.toFixed(0)} ms)` : ''}${g.bootstrapSelfMs !== undefined ? `; the profile of our instance setup shows ${g.bootstrapSelfMs} ms in Node.js compiling its own internal modules (\`compileForInternalLoader\`)` : ''}, plus two processes our /bin/sh wrapper spawns on every start (\`readlink\` and \`dirname\`, visible under 'Programs run'). Hotspot for ts/: resolve the bundle path in the wrapper with shell parameter expansion instead of two programs.`;
+    default:
+      return undefined;
+  }
+}
 
 /** One paragraph per missed target, explaining the gap. */
-export function gapNotes(ts: readonly Target[]): string[] {
+export function gapNotes(ts: readonly Target[], facts: GapFacts = {}): string[] {
   const missed = ts.filter((t) => !t.met);
   if (missed.length === 0) return ['Every target is met.', ''];
   const out = ['### Targets missed, and why', ''];
-  for (const t of missed) out.push(`- **${t.what}** (${t.ours} ${t.unit} vs ${t.theirs} ${t.unit}; target ${t.target}): ${NOTES[t.what] ?? 'see the profiles below.'}`);
+  for (const t of missed) out.push(`- **${t.what}** (${t.ours} ${t.unit} vs ${t.theirs} ${t.unit}; target ${t.target}): ${note(t.what, facts) ?? 'see the profiles below.'}`);
   out.push('');
   return out;
 }

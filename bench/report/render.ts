@@ -3,7 +3,7 @@
  * of `make bench` (bench/results/<date>.json). Pure: data in, text out; bench/report/main.ts
  * writes the files.
  */
-import { METHOD, gapNotes } from './method.js';
+import { METHOD, gapNotes, type GapFacts } from './method.js';
 import { renderBarChart } from './svg.js';
 import { summarise, targets, WORKLOADS, type IdleSummary, type RawSession, type Target, type WorkloadSummary } from './summary.js';
 import { renderProfile, type ProfileResult } from './profile-tables.js';
@@ -132,6 +132,25 @@ function otherBenchmarks(results: readonly Record<string, unknown>[]): string[] 
   return out;
 }
 
+/** The figures the gap notes quote, from the summary and the profile of the same run. */
+export function gapFacts(s: ReturnType<typeof summarise>, profile: ProfileResult | undefined): GapFacts {
+  const w = (id: string, impl: string): WorkloadSummary | undefined => s.workloads.find((x) => x.workload === id && x.impl === impl);
+  const ours = profile?.ours.find((p) => p.name === 'google_guest_daemon');
+  const py = profile?.python.find((p) => p.name === 'google_accounts_daemon');
+  const r256 = [w('routes-256', 'ours'), w('routes-256', 'python')];
+  const idle = (impl: string): IdleSummary | undefined => s.idle.find((i) => i.impl === impl);
+  const fn = (name: string, c: ProfileResult['cpu']): number | undefined => c?.top.filter((t) => t.fn === name).reduce((a, t) => a + t.selfMs, 0);
+  return {
+    ...(ours ? { oursMemory: Object.fromEntries(ours.groups.map((g) => [g.group, g.rssKiB / 1024])) } : {}),
+    ...(py ? { pythonDaemonMiB: py.rssKiB / 1024 } : {}),
+    ...(r256[0] && r256[1] ? { msPerRoute: { ours: r256[0].convergence.median / 256, theirs: r256[1].convergence.median / 256 } } : {}),
+    ...(idle('ours')?.coldStartToFirstRequestMs !== undefined && idle('python')?.coldStartToFirstRequestMs !== undefined
+      ? { coldStartMs: { ours: idle('ours')?.coldStartToFirstRequestMs ?? NaN, theirs: idle('python')?.coldStartToFirstRequestMs ?? NaN } } : {}),
+    ...(fn('ChildProcess.spawn', profile?.cpu) !== undefined ? { spawnSelfMs: fn('ChildProcess.spawn', profile?.cpu) } : {}),
+    ...(fn('compileForInternalLoader', profile?.setupCpu) !== undefined ? { bootstrapSelfMs: fn('compileForInternalLoader', profile?.setupCpu) } : {}),
+  };
+}
+
 /** Renders everything from a results file; throws when it holds no compare result. */
 export function render(file: ResultsFile): Rendered {
   const compare = file.results.find((r) => r['bench'] === 'compare' && Array.isArray(r['results'])) as CompareResult | undefined;
@@ -154,7 +173,7 @@ export function render(file: ResultsFile): Rendered {
     '',
     head,
     '',
-    ...gapNotes(ts),
+    ...gapNotes(ts, gapFacts(s, profile)),
     '## Peers',
     '',
     `- **ours**: the build/ tree (\`${String(compare.versions['ours'])}\`) under /opt/gce-ts, run by the root's Node.js ${String(compare.versions['node'])}.`,
