@@ -39,8 +39,17 @@ interface Session {
   readonly error?: string;
 }
 
+/** The one host tool the benchmark needs beyond the project's own dependencies: perf (Debian's linux-perf). */
+function installPerf(): void {
+  if (spawnSync('perf', ['--version'], { stdio: 'ignore' }).status === 0) return;
+  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) return;
+  process.stderr.write('installing linux-perf (for the exec trace)\n');
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'linux-perf'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
 function unavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (namespaces, chroot, useradd)';
+  installPerf();
   for (const [tool, args] of [['perf', ['--version']], ['unshare', ['--version']], ['ip', ['-V']]] as const) {
     if (spawnSync(tool, [...args], { stdio: 'ignore' }).status !== 0) return `${tool} is not installed`;
   }
