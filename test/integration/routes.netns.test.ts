@@ -92,8 +92,10 @@ describeIf(unavailable === undefined, unavailable ?? '')('ip-forwarding in a rea
     });
 
     it('plans nothing and spawns no process on an idle pass', async () => {
-      // Our own changes are confirmed by one listing right after them; then the view is trusted.
-      await new Promise((r) => setTimeout(r, 600));
+      // Our own changes are confirmed by one listing right after them (its timing follows the
+      // monitor's events, slower on a loaded machine); from then on the view is trusted.
+      const settle = Date.now();
+      while ((await pass()).spawned !== 0 && Date.now() - settle < 5000) await new Promise((r) => setTimeout(r, 200));
       const r1 = await pass();
       const r2 = await pass();
       expect([r1.planned, r2.planned]).toEqual([[], []]);
@@ -169,6 +171,30 @@ describeIf(unavailable === undefined, unavailable ?? '')('ip-forwarding in a rea
       const again = await pass({ ipForwarding: { ipAliases: false } });
       expect(again.logs.filter((l) => l.includes('WARNING'))).toEqual([]);
       expect(ours(ns).filter((l) => l.includes(' dev eth0 '))).toEqual(['local 10.1.2.3 dev eth0 proto 66 scope host', 'local 10.1.2.5 dev eth0 proto 66 scope host']);
+    });
+
+    it('adds 64 forwarded IPs with one ip process; a route another tool holds fails alone', async () => {
+      ns.ip('route', 'add', 'to', 'local', '10.7.0.9/32', 'scope', 'host', 'dev', 'eth0', 'proto', 'static');
+      const ips = Array.from({ length: 64 }, (_, i) => `10.7.0.${i + 1}`);
+      await set({ 'instance/network-interfaces/0/forwarded-ips': ['10.1.2.3', '10.1.2.5', ...ips] });
+      const r = await pass({ ipForwarding: { ipAliases: false } });
+      expect(r.planned).toHaveLength(64);
+      expect(r.spawned).toBe(1);
+      expect(r.failed).toEqual([expect.stringMatching(/^add-route 10\.7\.0\.9\/32 eth0: .*File exists/)]);
+      expect(r.logs.filter((l) => l.includes('failed add-route'))).toEqual([
+        expect.stringMatching(/failed add-route dst=10\.7\.0\.9\/32 dev=eth0 proto=66: .*File exists/),
+      ]);
+      expect(ours(ns).filter((l) => l.startsWith('local 10.7.0.'))).toHaveLength(63);
+      expect(ns.localRoutes()).toContain('local 10.7.0.9 dev eth0 proto static scope host');
+      // Taking them away again is one batch too, and leaves the foreign route alone.
+      await set({ 'instance/network-interfaces/0/forwarded-ips': ['10.1.2.3', '10.1.2.5'] });
+      const back = await pass({ ipForwarding: { ipAliases: false } });
+      expect([back.planned.length, back.failed]).toEqual([63, []]);
+      // One batch, plus at most the one listing that confirms the previous pass's changes.
+      expect(back.spawned).toBeGreaterThanOrEqual(1);
+      expect(back.spawned).toBeLessThanOrEqual(2);
+      expect(ours(ns).filter((l) => l.startsWith('local 10.7.0.'))).toEqual([]);
+      expect(ns.localRoutes()).toContain('local 10.7.0.9 dev eth0 proto static scope host');
     });
 
     it('stops its monitor child on stop(), leaving no process behind', async () => {

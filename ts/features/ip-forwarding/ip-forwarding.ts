@@ -12,6 +12,7 @@ import { createLogOnce } from '../../core/logger.js';
 import { emptySnapshot } from '../../metadata/snapshot.js';
 import { spawnRouteMonitor, type SpawnMonitor } from '../../os/route-monitor.js';
 import { addLocalRoute, deleteLocalRoute } from '../../os/routes.js';
+import { applyBatch } from './apply-batch.js';
 import type { Os } from '../../os/types.js';
 import { desiredForwarding, type ForwardingDesired } from './desired.js';
 import { forwardingDiagnostics, planRoutes, type ForwardingObserved, type RouteAction } from './plan.js';
@@ -94,14 +95,19 @@ export function createIpForwardingFeature(options: IpForwardingOptions = {}): Ip
           for (const action of actions) report.skipped.push({ action, reason: SANDBOX_REASON });
           return report;
         }
-        for (const action of actions) {
-          const route = { dst: action.dst, dev: action.dev };
-          try {
-            if (action.kind === 'add-route') await addLocalRoute(os.exec, route, action.proto, ctx.signal);
-            else await deleteLocalRoute(os.exec, route, action.proto, ctx.signal);
-            report.applied.push(action);
-          } catch (e: unknown) {
-            report.failed.push({ action, error: e });
+        if (actions.length > 1) {
+          // One `ip -batch` process for the whole plan; failures still come back per route.
+          await applyBatch(actions, os, report, ctx.signal);
+        } else {
+          for (const action of actions) {
+            const route = { dst: action.dst, dev: action.dev };
+            try {
+              if (action.kind === 'add-route') await addLocalRoute(os.exec, route, action.proto, ctx.signal);
+              else await deleteLocalRoute(os.exec, route, action.proto, ctx.signal);
+              report.applied.push(action);
+            } catch (e: unknown) {
+              report.failed.push({ action, error: e });
+            }
           }
         }
         // The events of these changes trigger a repair pass, which lists once to confirm them.

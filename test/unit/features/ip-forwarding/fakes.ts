@@ -20,19 +20,19 @@ export interface Scripted {
 /** A runner recording every argv; `respond` decides each answer (default: success, no output). */
 export interface FakeRunner extends Runner {
   readonly calls: string[][];
-  respond: (argv: readonly string[]) => Scripted;
+  respond: (argv: readonly string[], input?: string) => Scripted;
   /** How long each command takes (default 0). */
   delay: (argv: readonly string[]) => number;
 }
 
-export function fakeRunner(respond: (argv: readonly string[]) => Scripted = () => ({})): FakeRunner {
+export function fakeRunner(respond: (argv: readonly string[], input?: string) => Scripted = () => ({})): FakeRunner {
   const calls: string[][] = [];
-  const answer = async (argv: readonly string[], _opts?: RunOptions): Promise<RunResult> => {
+  const answer = async (argv: readonly string[], opts?: RunOptions): Promise<RunResult> => {
     calls.push([...argv]);
     // The command's effect (and answer) happens when it ends, as with a real process.
     const wait = runner.delay(argv);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const s = runner.respond(argv);
+    const s = runner.respond(argv, opts?.input === undefined ? undefined : String(opts.input));
     const exitCode = s.exitCode ?? 0;
     return { exitCode, signal: undefined, stdout: s.stdout ?? '', stderr: s.stderr ?? '', timedOut: false, failed: exitCode !== 0 };
   };
@@ -53,10 +53,20 @@ export function fakeRunner(respond: (argv: readonly string[]) => Scripted = () =
 
 /**
  * A fake `ip` over an in-memory local table: `route show … proto N` prints the routes of proto N
- * the way iproute2 6 does, `add`/`delete` change the table and fail like the kernel would.
+ * the way iproute2 6 does, `add`/`delete` change the table and fail like the kernel would, and
+ * `-force -batch -` runs stdin's lines the same way. `onChange` sees every change that succeeded
+ * (the kernel event a route monitor would get).
  */
-export function fakeIp(table: Map<string, { dst: string; dev: string; proto: string }>): (argv: readonly string[]) => Scripted {
-  return (argv) => {
+export function fakeIp(
+  table: Map<string, { dst: string; dev: string; proto: string }>,
+  onChange: (argv: readonly string[]) => void = () => undefined,
+): (argv: readonly string[], input?: string) => Scripted {
+  const one = (argv: readonly string[]): Scripted => {
+    const r = change(argv);
+    if ((r.exitCode ?? 0) === 0 && (argv[2] === 'add' || argv[2] === 'delete')) onChange(argv);
+    return r;
+  };
+  const change = (argv: readonly string[]): Scripted => {
     if (argv[0] !== 'ip' || argv[1] !== 'route') return { exitCode: 127, stderr: 'unexpected command' };
     const proto = argv[argv.indexOf('proto') + 1] ?? '';
     if (argv[2] === 'show') {
@@ -74,6 +84,16 @@ export function fakeIp(table: Map<string, { dst: string; dev: string; proto: str
     if (!have || have.dev !== dev || have.proto !== proto) return { exitCode: 2, stderr: 'RTNETLINK answers: No such process\n' };
     table.delete(dst);
     return {};
+  };
+  // `ip -force -batch -`: each stdin line as one `ip` command; failures named by line, exit 1.
+  return (argv, input) => {
+    if (argv.join(' ') !== 'ip -force -batch -') return one(argv);
+    let stderr = '';
+    (input ?? '').split('\n').filter((l) => l !== '').forEach((line, i) => {
+      const r = one(['ip', ...line.split(' ')]);
+      if ((r.exitCode ?? 0) !== 0) stderr += `${r.stderr ?? ''}Command failed -:${i + 1}\n`;
+    });
+    return stderr === '' ? {} : { exitCode: 1, stderr };
   };
 }
 

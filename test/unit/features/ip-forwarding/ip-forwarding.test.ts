@@ -23,16 +23,13 @@ function snapshot(nics: Record<string, unknown>[]): MetadataSnapshot {
 function machine(opts: { monitor?: boolean; sandboxed?: boolean; privateNetns?: boolean; cfg?: ConfigOverrides } = {}) {
   const table = new Map<string, { dst: string; dev: string; proto: string }>();
   const mon = fakeMonitor();
-  const ip = fakeIp(table);
-  const runner = fakeRunner((argv) => {
-    const r = ip(argv);
-    // The kernel notifies the monitor of every successful change.
-    if ((r.exitCode ?? 0) === 0 && (argv[2] === 'add' || argv[2] === 'delete') && mon.children.length > 0) {
-      const line = `local ${(argv[5] ?? '').replace(/\/32$/, '')} dev ${argv[9]} table local proto ${argv[11]} scope host`;
-      setImmediate(() => mon.emit(argv[2] === 'add' ? line : `Deleted ${line}`));
-    }
-    return r;
+  // The kernel notifies the monitor of every successful change.
+  const ip = fakeIp(table, (argv) => {
+    if (mon.children.length === 0) return;
+    const line = `local ${(argv[5] ?? '').replace(/\/32$/, '')} dev ${argv[9]} table local proto ${argv[11]} scope host`;
+    setImmediate(() => mon.emit(argv[2] === 'add' ? line : `Deleted ${line}`));
   });
+  const runner = fakeRunner(ip);
   const sys = fakeSys([{ name: 'eth0', mac: MAC0 }], opts.privateNetns ?? true);
   const os = fakeOs({ runner, sys, sandboxed: opts.sandboxed ?? true });
   const { log, sink } = createMemoryLogger('google-ip-forwarding');
@@ -111,7 +108,7 @@ describe('ip-forwarding feature', () => {
     expect(r.report.applied).toHaveLength(1);
     expect(m.audits()).toEqual([
       'google-ip-forwarding: INFO applied add-route dst=10.1.2.4/32 dev=eth0 proto=66',
-      'google-ip-forwarding: ERROR failed add-route dst=10.1.2.3/32 dev=eth0 proto=66: ip route add to local 10.1.2.3/32 scope host dev eth0 proto 66: exit status 2: RTNETLINK answers: File exists',
+      'google-ip-forwarding: ERROR failed add-route dst=10.1.2.3/32 dev=eth0 proto=66: ip route add to local 10.1.2.3/32 scope host dev eth0 proto 66: exit status 1: RTNETLINK answers: File exists',
     ]);
     expect(m.table.get('10.1.2.3/32')?.proto).toBe('static');
   });
@@ -166,9 +163,10 @@ describe('ip-forwarding feature', () => {
     const m = machine();
     await m.start();
     await m.pass(snapshot([{ mac: MAC0, forwardedIps: ['10.1.2.3', '10.1.2.4'] }]));
-    expect(m.runner.calls.map((c) => c[2])).toEqual(['show', 'add', 'add']);
+    // Two changes go through one `ip -force -batch -`.
+    expect(m.runner.calls.map((c) => c[2])).toEqual(['show', '-batch']);
     await sleep(150);
-    expect(m.runner.calls.map((c) => c[2])).toEqual(['show', 'add', 'add', 'show']);
+    expect(m.runner.calls.map((c) => c[2])).toEqual(['show', '-batch', 'show']);
     const before = m.runner.spawned();
     await m.pass(snapshot([{ mac: MAC0, forwardedIps: ['10.1.2.3', '10.1.2.4'] }]));
     expect(m.runner.spawned()).toBe(before);
