@@ -56,6 +56,10 @@ export interface GapFacts {
   readonly msPerRoute?: { ours: number; theirs: number };
   readonly coldStartMs?: { ours: number; theirs: number };
   readonly spawnSelfMs?: number;
+  /** Our entry wrapper runs readlink and dirname on every start. */
+  readonly wrapperSpawns?: boolean;
+  /** ours/theirs of the cold 1000-user convergence. */
+  readonly usersRatio?: number;
   readonly bootstrapSelfMs?: number;
 }
 
@@ -74,10 +78,12 @@ function note(what: string, g: GapFacts): string | undefined {
       return "Both answer a one-key change within tens of milliseconds: the Python daemon diffs the new metadata against keys it keeps in memory and rewrites one file (plus one gpasswd), so its time is mostly the wake-up itself, and a 10× lead over it would need ours to converge in a few milliseconds after the answer leaves the emulator. Ours re-observes the machine on every wake (design: reconcile, don't remember): it parses the whole 1000-user document, reads the account database and the key files to plan, spawns nothing and rewrites only that user's file.";
     case 'processes spawned for that change':
       return 'The Python daemon runs gpasswd for the changed user on every key change.';
-    case '1000 users × 2 keys from empty (median)':
-      return `Cold convergence is one useradd and one usermod per new user on both sides (Python adds a gpasswd), run one after another; useradd rewrites and fsyncs the account files each time, so process work that is the same on both sides dominates, and there is no 3× to gain on it. Where ours is slower, it is the cost of each spawn from a large Node.js process${g.msPerRoute ? ` — the same effect as 256 forwarded IPs, where both run 257 \`ip\` processes and ours needs ${g.msPerRoute.ours.toFixed(1)} ms per route against ${g.msPerRoute.theirs.toFixed(1)} ms` : ''}${g.spawnSelfMs !== undefined ? `; the CPU profile attributes only ${g.spawnSelfMs} ms of self time to \`ChildProcess.spawn\`, so the rest is the child's exit reaching the event loop (SIGCHLD, pipes closing, execa's promise) and the kernel's fork of a 60 MiB process` : ''}. Hotspot for ts/: batch the route changes into one \`ip -batch -\` and keep per-user spawns to the minimum.`;
+    case '1000 users × 2 keys from empty (median)': {
+      const slowerRoutes = g.msPerRoute !== undefined && g.msPerRoute.ours > g.msPerRoute.theirs;
+      return `Cold convergence is one useradd and one usermod per new user on both sides (Python adds a gpasswd), run one after another; useradd rewrites and fsyncs the account files each time, so process work that is the same on both sides dominates and bounds the ratio${g.usersRatio !== undefined && g.usersRatio > 1 ? `. Ours is slower here because each spawn from a large Node.js process costs more than CPython's fork and exec${g.spawnSelfMs !== undefined ? ` (the CPU profile attributes ${g.spawnSelfMs} ms of self time to \`ChildProcess.spawn\`; the rest of the difference is the child's exit reaching the event loop — SIGCHLD, pipes closing, execa's promise — and the kernel forking a 60 MiB process)` : ''}` : ''}${slowerRoutes ? `; the same per-spawn cost shows with 256 forwarded IPs, where ours needs ${g.msPerRoute?.ours.toFixed(1)} ms per route against ${g.msPerRoute?.theirs.toFixed(1)} ms` : ''}. Only fewer processes per user can change it (e.g. useradd with the groups given at creation, instead of a usermod after it).`;
+    }
     case 'instance setup, second boot (median)':
-      return `On a second boot both programs do little: read metadata, find the instance id unchanged, run the two tuning helpers. The difference is runtime start-up${g.coldStartMs && g.coldStartMs.ours > g.coldStartMs.theirs ? ` (the daemons' cold start to first metadata request: ours ${g.coldStartMs.ours.toFixed(0)} ms, Python ${g.coldStartMs.theirs.toFixed(0)} ms)` : ''}${g.bootstrapSelfMs !== undefined ? `; the profile of our instance setup shows ${g.bootstrapSelfMs} ms in Node.js compiling its own internal modules (\`compileForInternalLoader\`)` : ''}, plus two processes our /bin/sh wrapper spawns on every start (\`readlink\` and \`dirname\`, visible under 'Programs run'). Hotspot for ts/: resolve the bundle path in the wrapper with shell parameter expansion instead of two programs.`;
+      return `On a second boot both programs do little: read metadata, find the instance id unchanged, run the two tuning helpers. The difference is runtime start-up${g.coldStartMs && g.coldStartMs.ours > g.coldStartMs.theirs ? ` (the daemons' cold start to first metadata request: ours ${g.coldStartMs.ours.toFixed(0)} ms, Python ${g.coldStartMs.theirs.toFixed(0)} ms)` : ''}${g.bootstrapSelfMs !== undefined ? `; the profile of our instance setup shows ${g.bootstrapSelfMs} ms in Node.js compiling its own internal modules (\`compileForInternalLoader\`)` : ''}${g.wrapperSpawns ? ", plus two processes our /bin/sh wrapper spawns on every start (\`readlink\` and \`dirname\`, visible under 'Programs run'); hotspot for ts/: resolve the bundle path in the wrapper with shell parameter expansion instead of two programs" : ''}.`;
     default:
       return undefined;
   }

@@ -146,6 +146,8 @@ export function gapFacts(s: ReturnType<typeof summarise>, profile: ProfileResult
     ...(r256[0] && r256[1] ? { msPerRoute: { ours: r256[0].convergence.median / 256, theirs: r256[1].convergence.median / 256 } } : {}),
     ...(idle('ours')?.coldStartToFirstRequestMs !== undefined && idle('python')?.coldStartToFirstRequestMs !== undefined
       ? { coldStartMs: { ours: idle('ours')?.coldStartToFirstRequestMs ?? NaN, theirs: idle('python')?.coldStartToFirstRequestMs ?? NaN } } : {}),
+    wrapperSpawns: (w('setup-second-boot', 'ours')?.programs['readlink'] ?? 0) > 0,
+    ...(w('users-cold', 'ours') && w('users-cold', 'python') ? { usersRatio: (w('users-cold', 'ours')?.convergence.median ?? NaN) / (w('users-cold', 'python')?.convergence.median ?? NaN) } : {}),
     ...(fn('ChildProcess.spawn', profile?.cpu) !== undefined ? { spawnSelfMs: fn('ChildProcess.spawn', profile?.cpu) } : {}),
     ...(fn('compileForInternalLoader', profile?.setupCpu) !== undefined ? { bootstrapSelfMs: fn('compileForInternalLoader', profile?.setupCpu) } : {}),
   };
