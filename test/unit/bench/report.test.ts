@@ -2,6 +2,7 @@ import { renderBarChart, scaleFor, formatValue } from '../../../bench/report/svg
 import { summarise, targets, type RawSession, type RawWindow } from '../../../bench/report/summary.js';
 import { flatten, headlineTable, render } from '../../../bench/report/render.js';
 import { withHeadline } from '../../../bench/report/readme.js';
+import { gapNotes } from '../../../bench/report/method.js';
 
 function win(workload: string, convergenceMs: number, over: Partial<RawWindow> = {}): RawWindow {
   return { workload, convergenceMs, cpuSeconds: 0.1, peakRssMiB: 50, peakByProcess: { d: 50 }, spawned: 0, programs: {}, requests: 1, ...over };
@@ -125,5 +126,22 @@ describe('SVG bar charts', () => {
 
   test('formats values with about three significant digits', () => {
     expect([formatValue(1234.4), formatValue(12.34), formatValue(0.123), formatValue(0), formatValue(NaN)]).toEqual(['1234', '12.3', '0.12', '0', 'n/a']);
+  });
+});
+
+describe('gap notes', () => {
+  const users = { what: '1000 users × 2 keys from empty (median)', ours: 10, theirs: 20, unit: 'ms', ratio: 0.5, target: '≥ 3×', met: false };
+
+  test('only say ours is slower when the run shows it', () => {
+    const faster = gapNotes([users], { usersRatio: 0.5, msPerRoute: { ours: 0.2, theirs: 5 } }).join('\n');
+    expect(faster).not.toContain('Ours is slower');
+    expect(faster).not.toContain('per route');
+    const slower = gapNotes([{ ...users, ratio: 1.5 }], { usersRatio: 1.5, msPerRoute: { ours: 20, theirs: 5 }, spawnSelfMs: 120 }).join('\n');
+    expect(slower).toContain('Ours is slower');
+    expect(slower).toContain('20.0 ms per route against 5.0 ms');
+  });
+
+  test('say so when every target is met', () => {
+    expect(gapNotes([{ ...users, met: true }])).toEqual(['Every target is met.', '']);
   });
 });
