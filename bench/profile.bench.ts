@@ -2,7 +2,8 @@
  * Profiles for the report's gap analysis, in the same sandbox as bench/compare.bench.ts: where
  * the idle memory of our daemon and of each Python daemon is (/proc/PID/smaps grouped), and where
  * our daemon's CPU time goes (`node --cpu-prof`) across its start, 256 forwarded IPs and
- * PROFILE_USERS users × 2 keys from empty, and where our instance setup's time goes on a first boot. Prints one JSON object as its last line.
+ * PROFILE_USERS users × 2 keys from empty; in a daemon restarted on that machine through one-key
+ * changes (steady state); and in our instance setup on a first boot. Prints one JSON object as its last line.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,8 @@ import { prepareLower } from './compare/lower.js';
 import { startMachine } from './compare/machine.js';
 import { readSmaps } from './compare/smaps.js';
 
-const USERS = Number(process.env['BENCH_PROFILE_USERS'] ?? 300);
+const USERS = Number(process.env['BENCH_PROFILE_USERS'] ?? 1000);
+const CHANGES = 10;
 const BASE_KEYS = `alice:${key(1, 1)}\nbob:${key(2, 1)}`;
 
 const say = (s: string): void => {
@@ -77,13 +79,30 @@ async function main(): Promise<void> {
       say(`ours: ${USERS} users`);
       await m.set({ [PATHS.sshKeys]: fleet(USERS, 2) });
       const last = join(b.root(), 'home', userName(USERS - 1), '.ssh/authorized_keys');
-      await until('users', () => exists(last), 600_000, 100);
+      await until('users', () => exists(last), 900_000, 100);
       await sleep(2000);
+      await finish(b);
+      // Steady state: a daemon started on the machine that has the users, then one-key changes.
+      say(`ours: ${CHANGES} one-key changes among ${USERS} users`);
+      const steady = boot(m, lower, join(work, 'ours', 'root'), OURS.prefix, OURS.bin, argv.map((a) => a.replace('/var/tmp/cpuprof', '/var/tmp/cpuprof-steady')));
+      await sleep(8000);
+      const changed = new Map<number, number>();
+      for (let i = 0; i < CHANGES; i += 1) {
+        const u = (7 + i * 31) % USERS;
+        changed.set(u, 20 + i);
+        await m.set({ [PATHS.sshKeys]: fleet(USERS, 2, changed) });
+        const file = join(steady.root(), 'home', userName(u), '.ssh/authorized_keys');
+        const want = key(u, 20 + i);
+        await until('one-key change', () => (readFileSync(file, 'utf8').includes(want) ? true : undefined), 60_000, 5);
+        await sleep(300);
+      }
+      await finish(steady);
     });
     const cpu = profileIn(join(ours.upper, 'var/tmp/cpuprof'));
     const setupCpu = profileIn(join(ours.upper, 'var/tmp/cpuprof-setup'));
+    const steadyCpu = profileIn(join(ours.upper, 'var/tmp/cpuprof-steady'));
     const python = await idleMemory(PYTHON, lower, join(work, 'python'), PYTHON.instanceSetup, PYTHON.daemons);
-    process.stdout.write(`${JSON.stringify({ bench: 'profile', users: USERS, ours: ours.memory, python: python.memory, cpu, setupCpu })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'profile', users: USERS, ours: ours.memory, python: python.memory, cpu, setupCpu, steadyCpu, changes: CHANGES })}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

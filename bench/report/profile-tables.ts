@@ -10,6 +10,8 @@ export interface ProfileResult {
   readonly python: readonly ProcessMemory[];
   readonly cpu?: CpuTables;
   readonly setupCpu?: CpuTables & { readonly wallMs: number };
+  readonly steadyCpu?: CpuTables & { readonly wallMs: number };
+  readonly changes?: number;
 }
 
 interface CpuTables {
@@ -66,6 +68,15 @@ export function renderProfile(p: ProfileResult): string {
       `\`node --cpu-prof\` of google_guest_daemon over its start, 256 forwarded IPs from none, and ${p.users} users × 2 keys from empty: ${(p.cpu.busyMs / 1000).toFixed(2)} s of samples that were not idle.`,
       '',
       ...cpuTables(p.cpu),
+    );
+  }
+  if (p.steadyCpu) {
+    lines.push(
+      '### Where a one-key change goes (ours, steady state)',
+      '',
+      `\`node --cpu-prof\` of google_guest_daemon started on a machine that already has the ${p.users} users (its first pass finds nothing to do), then ${p.changes ?? '?'} one-key changes, each a full pass over the ${p.users} users: ${p.steadyCpu.busyMs} ms on the CPU over ${p.steadyCpu.wallMs} ms.`,
+      '',
+      ...cpuTables(p.steadyCpu),
     );
   }
   if (p.setupCpu) {
