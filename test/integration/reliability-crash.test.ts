@@ -48,6 +48,28 @@ run('crash window of create-user', () => {
   });
 });
 
+run('an account left half-made by a killed useradd', () => {
+  it('is deleted and created again: group, home and keys appear, and the next pass plans nothing', async () => {
+    const box = createAccountsSandbox();
+    try {
+      // What a SIGKILL of useradd between its passwd and group commits leaves: a passwd line, no
+      // shadow or group entry, no home; the name was recorded in google_users.created first.
+      writeFileSync(box.path('etc/passwd'), `${box.read('etc/passwd')}half:x:1500:1500::/home/half:/bin/bash\n`);
+      writeFileSync(box.path('var/lib/google/google_users.created'), 'half\n');
+      const meta = { instance: { 'ssh-keys': `half:${edKey('h')}` } };
+      const r = await box.pass(meta);
+      expect(r.planned.map((a) => a.kind)).toEqual(['create-group', 'write-sudoers', 'delete-user', 'create-user', 'set-initial-groups', 'write-keys', 'write-state']);
+      expect(r.report.failed).toEqual([]);
+      expect(box.read('etc/group')).toMatch(/^half:x:\d+:$/m);
+      expect(box.read('etc/shadow')).toMatch(/^half:/m);
+      expect(box.read('home/half/.ssh/authorized_keys')).toBe(`# Added by Google\n${edKey('h')}\n`);
+      expect((await box.pass(meta)).planned).toEqual([]);
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
 run(`crash consistency (${RUNS} kills at ${USERS} users)`, () => {
   it('every kill leaves consistent files and the next run converges with nothing left to plan', async () => {
     const report = await runCrashLoop({ target: { buildDir: BUILD }, runs: RUNS, users: USERS, dryRunEvery: 5 });

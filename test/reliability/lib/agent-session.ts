@@ -43,7 +43,8 @@ export interface Session {
   converged(timeoutMs: number): Promise<number>;
   rssMiB(): number;
   cpu(): number;
-  close(): Promise<void>;
+  /** Stops everything; `beforeCleanup` runs once the daemon is gone and before the machine is removed. */
+  close(beforeCleanup?: () => void): Promise<void>;
 }
 
 let serial = 0;
@@ -84,7 +85,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     converged: (timeoutMs) => waitUntil(() => [...keys].every(([u, k]) => hasKeys(m, u, k)), timeoutMs),
     rssMiB: () => (agent.isRunning() ? treeRssMiB(agent.pid) : 0),
     cpu: () => cpuSeconds(agent.pid),
-    async close() {
+    async close(beforeCleanup) {
       agent.kill('SIGTERM');
       const t = setTimeout(() => agent.kill('SIGKILL', true), 5000);
       await agent.exited;
@@ -92,6 +93,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
       via?.close();
       await proxy?.close();
       await emu.close();
+      beforeCleanup?.();
       m.cleanup();
     },
   };

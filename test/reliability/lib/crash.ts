@@ -70,7 +70,7 @@ function applied(lines: readonly string[]): number {
 }
 
 /** Problems of a machine right after a kill during the move from `prev` to `next`. */
-function crashProblems(m: Machine, prev: Map<string, string[]>, next: Map<string, string[]>): string[] {
+export function crashProblems(m: Machine, prev: Map<string, string[]>, next: Map<string, string[]>): string[] {
   const problems = checkAccountDatabases(m.root);
   readState(m.root, 'google_users', problems);
   readState(m.root, 'google_users.created', problems);
@@ -89,7 +89,7 @@ function crashProblems(m: Machine, prev: Map<string, string[]>, next: Map<string
 }
 
 /** Problems of a machine that should hold exactly generation `want`. */
-function convergeProblems(m: Machine, want: Map<string, string[]>, everyName: ReadonlySet<string>): string[] {
+export function convergeProblems(m: Machine, want: Map<string, string[]>, everyName: ReadonlySet<string>): string[] {
   const problems = checkAccountDatabases(m.root);
   const names = [...want.keys()].sort();
   const managed = readState(m.root, 'google_users', problems);
@@ -187,6 +187,7 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
       if (runProblems.length > 0) {
         failedRuns += 1;
         problems.push(...runProblems.map((x) => `run ${run}: ${x}`));
+        log(`crash run ${run} problems: ${runProblems.slice(0, 4).join(' | ')}`);
       }
       log(`crash run ${run}/${o.runs}: killed=${killed} early=${early} failed=${failedRuns} converge=${conv.ms}ms`);
       gen = next;

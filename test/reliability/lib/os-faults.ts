@@ -118,8 +118,13 @@ async function runCase(o: { target: Omit<AgentTarget, 'host'> }, c: Case): Promi
     if (after.agent.length + after.shadow.length > 0) problems.push(`debris after convergence: ${[...after.agent, ...after.shadow].join(', ')}`);
     return { fault: c.name, logLine: logLine.slice(0, 300), othersMs, convergedAfterClearMs, problems, ok: problems.length === 0 };
   } finally {
-    await s?.close().catch(() => undefined);
-    c.after?.();
+    // Mounts go before the machine is removed (a busy mount point would survive rm -rf).
+    let after = c.after;
+    await s?.close(() => {
+      after?.();
+      after = undefined;
+    }).catch(() => undefined);
+    after?.();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

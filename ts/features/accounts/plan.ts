@@ -30,6 +30,8 @@ interface Pass {
   readonly nextCreated: Set<string>;
   /** Names create-user adds to google_users.created itself (§5.7). */
   readonly addedByCreate: Set<string>;
+  /** google_users as observed. */
+  readonly managedBefore: ReadonlySet<string>;
   /** Member sets per group, built on first use (google-sudoers has every managed user). */
   readonly members: Map<string, ReadonlySet<string>>;
 }
@@ -65,6 +67,17 @@ function planDesired(pass: Pass, desired: AccountsDesired, user: DesiredUser): v
   const cls = classifyAccount(account, observed.uidMin, pass.created);
   if (cls.kind === 'excluded') {
     pass.nextManaged.delete(name);
+    return;
+  }
+  if (cls.kind === 'created' && !pass.managedBefore.has(name) && observed.keyFiles.get(name)?.kind === 'no-home') {
+    // Recorded before its useradd and never managed, yet without a home: that useradd was killed
+    // half-way (shadow writes passwd, shadow, group one by one, the home last). Start it again.
+    actions.push({ kind: 'delete-user', user: name });
+    actions.push({ kind: 'create-user', user: name });
+    actions.push({ kind: 'set-initial-groups', user: name, groups: initialGroups(desired, observed) });
+    actions.push({ kind: 'write-keys', user: name, keys });
+    pass.nextManaged.add(name);
+    pass.addedByCreate.add(name);
     return;
   }
   const groups = cls.kind === 'created' ? initialGroups(desired, observed) : [SUDOERS_GROUP];
@@ -129,6 +142,7 @@ export function planAccounts(desired: AccountsDesired, observed: AccountsObserve
     nextManaged: new Set(observed.managed),
     nextCreated: new Set(created),
     addedByCreate: new Set(),
+    managedBefore: new Set(observed.managed),
     members: new Map(),
   };
   const wanted = new Map(desired.users.map((u) => [u.name, u]));
