@@ -70,11 +70,31 @@ run('an account left half-made by a killed useradd', () => {
   });
 });
 
+run('temp files of a killed write', () => {
+  it('are removed by the next write of the same file', async () => {
+    const box = createAccountsSandbox();
+    try {
+      await box.pass({ instance: { 'ssh-keys': `alice:${edKey('a1')}` } });
+      const stale = box.path('home/alice/.ssh/.authorized_keys.0123456789ab');
+      writeFileSync(stale, 'half a write');
+      writeFileSync(box.path('var/lib/google/.google_users.abcdef012345'), 'half a write');
+      await box.pass({ instance: { 'ssh-keys': `alice:${edKey('a2')}\nbob:${edKey('b')}` } });
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(box.path('var/lib/google/.google_users.abcdef012345'))).toBe(false);
+      expect(box.read('home/alice/.ssh/authorized_keys')).toBe(`# Added by Google\n${edKey('a2')}\n`);
+    } finally {
+      box.cleanup();
+    }
+  });
+});
+
 run(`crash consistency (${RUNS} kills at ${USERS} users)`, () => {
   it('every kill leaves consistent files and the next run converges with nothing left to plan', async () => {
     const report = await runCrashLoop({ target: { buildDir: BUILD }, runs: RUNS, users: USERS, dryRunEvery: 5 });
     expect(report.problems).toEqual([]);
     expect(report.failedRuns).toBe(0);
+    // Temp files of writes a kill interrupted are removed by the next write of the same file.
+    expect(report.agentTempAfterConverge).toBe(0);
     expect(report.killed + report.finishedBeforeKill).toBe(RUNS);
     // Kills must land inside updates, not only before or after them.
     expect(report.killed).toBeGreaterThan(RUNS / 2);

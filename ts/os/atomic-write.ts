@@ -2,11 +2,12 @@
  * The atomic write of one directory entry, addressed only through an open directory handle:
  * refuse a symlink or non-regular target, skip identical content, write a `.<name>.<random>`
  * temp file (O_CREAT|O_EXCL|O_NOFOLLOW), fsync, fchown/fchmod on the descriptor, rename over the
- * target, fsync the directory. It must not resolve paths itself (callers hand it a DirHandle)
+ * target, fsync the directory, then remove temp files of earlier writes of the same entry that a
+ * killed process left behind. It must not resolve paths itself (callers hand it a DirHandle)
  * and must not run commands (restorecon is the caller's step).
  */
 import { constants } from 'node:fs';
-import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { UnsafePathError } from '../core/errors.js';
@@ -82,7 +83,30 @@ export async function writeEntry(
   }
   // The rename is durable only once the directory itself is on disk.
   await dir.handle.sync().catch(() => undefined);
+  await removeStaleTemps(dir, name);
   return true;
+}
+
+/**
+ * Deletes `.<name>.<12 hex>` regular files in `dir`: temp files of this writer that a process
+ * killed between open and rename left behind (best effort; unlinking never follows a link).
+ */
+async function removeStaleTemps(dir: DirHandle, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = await readdir(dir.ref);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/^[0-9a-f]{12}$/.test(entry.slice(prefix.length))) continue;
+    try {
+      if ((await lstat(`${dir.ref}/${entry}`)).isFile()) await unlink(`${dir.ref}/${entry}`);
+    } catch {
+      // gone already
+    }
+  }
 }
 
 async function lstatOrUndefined(target: string, display: string): Promise<Stats | undefined> {

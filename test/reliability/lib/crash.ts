@@ -37,10 +37,10 @@ export interface CrashReport {
   readonly problems: readonly string[];
   /** Share of the full update's audit lines applied before each kill (min, median, max). */
   readonly killPoint: { readonly min: number; readonly median: number; readonly max: number };
-  /** Agent temp files seen right after kills / still present after the converging run. */
+  /** Agent temp files seen right after kills (sum) / still present after a converging run (max). */
   readonly agentTempAfterKill: number;
   readonly agentTempAfterConverge: number;
-  /** Shadow-tool lock/backup files seen right after kills / after the converging run. */
+  /** Shadow-tool lock/backup files seen right after kills (sum) / after a converging run (max). */
   readonly shadowDebrisAfterKill: number;
   readonly shadowDebrisAfterConverge: number;
   readonly setupMs: number;
@@ -177,8 +177,8 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
       if (conv.code !== 0) runProblems.push(`converging run exited ${conv.code}: ${conv.lines.filter((l) => /ERROR|failed/.test(l)).slice(0, 3).join(' | ')}`);
       runProblems.push(...convergeProblems(m, next, everyName).map((x) => `after converge: ${x}`));
       const d2 = findDebris(m.root);
-      debris.tempConv = d2.agent.length;
-      debris.shadowConv = d2.shadow.length;
+      debris.tempConv = Math.max(debris.tempConv, d2.agent.length);
+      debris.shadowConv = Math.max(debris.shadowConv, d2.shadow.length);
       if (run % (o.dryRunEvery ?? 1) === 0 || run === o.runs) {
         const dry = await runAgent(target, 'google_guest_daemon', m.root, ['--dry-run']);
         const plans = dry.lines.filter((l) => l.startsWith('plan '));
