@@ -3,7 +3,7 @@
  * loop, the metadata faults, the OS faults, clock jumps and the soak, against a copy of the
  * built tree (so `make build` may run meanwhile). Prints one line per step and a summary, and
  * writes every figure as JSON (default test/.tmp/reliability/results.json). Options:
- *   --crash-runs N (200)  --crash-users N (1000)  --soak-minutes M (30)  --boot-down S (120)
+ *   --crash-runs N (200)  --crash-users N (1000)  --group-kill-runs N (40, at 200 users)  --soak-minutes M (30)  --boot-down S (120)
  *   --only crash,metadata,os,clock,soak   --serial (soak after the rest, not beside it)
  *   --quick (short faults, no hanging cases)   --out FILE   --repo DIR (set by torture.mjs)
  */
@@ -21,6 +21,7 @@ interface Args {
   repo: string;
   crashRuns: number;
   crashUsers: number;
+  groupRuns: number;
   soakMinutes: number;
   bootDown: number;
   only: Set<string>;
@@ -29,10 +30,10 @@ interface Args {
   out: string;
 }
 
-const ALL = ['crash', 'metadata', 'os', 'clock', 'soak'];
+const ALL = ['crash', 'crash-group', 'metadata', 'os', 'clock', 'soak'];
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { repo: process.cwd(), crashRuns: 200, crashUsers: 1000, soakMinutes: 30, bootDown: 120, only: new Set(ALL), serial: false, quick: false, out: '' };
+  const a: Args = { repo: process.cwd(), crashRuns: 200, crashUsers: 1000, groupRuns: 40, soakMinutes: 30, bootDown: 120, only: new Set(ALL), serial: false, quick: false, out: '' };
   for (let i = 0; i < argv.length; i += 1) {
     const k = argv[i];
     const v = (): string => {
@@ -44,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     if (k === '--repo') a.repo = v();
     else if (k === '--crash-runs') a.crashRuns = Number(v());
     else if (k === '--crash-users') a.crashUsers = Number(v());
+    else if (k === '--group-kill-runs') a.groupRuns = Number(v());
     else if (k === '--soak-minutes') a.soakMinutes = Number(v());
     else if (k === '--boot-down') a.bootDown = Number(v());
     else if (k === '--only') a.only = new Set(v().split(','));
@@ -51,7 +53,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--quick') a.quick = true;
     else if (k === '--out') a.out = v();
     else if (k === '--help') {
-      process.stdout.write(`usage: make torture ARGS="[--crash-runs N] [--crash-users N] [--soak-minutes M] [--boot-down S] [--only ${ALL.join(',')}] [--serial] [--quick] [--out FILE]"\n`);
+      process.stdout.write(`usage: make torture ARGS="[--crash-runs N] [--crash-users N] [--group-kill-runs N] [--soak-minutes M] [--boot-down S] [--only ${ALL.join(',')}] [--serial] [--quick] [--out FILE]"\n`);
       process.exit(0);
     } else throw new Error(`unknown option ${k}`);
   }
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
     await step('os', () => runOsFaults({ target, full: !args.quick, log: stamp }));
     await step('clock', () => runClockJumps({ target, log: stamp }));
     await step('crash', () => runCrashLoop({ target, runs: args.crashRuns, users: args.crashUsers, log: stamp }));
+    // Kills of the whole process group stop useradd/userdel between their commits: reported apart.
+    await step('crash-group', () => runCrashLoop({ target, runs: args.groupRuns, users: 200, groupShare: 1, log: stamp }));
     if (soakRun) await soakRun;
     else await soak();
   } finally {

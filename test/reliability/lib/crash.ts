@@ -4,13 +4,13 @@
  * deleted, the users who left last time come back and are re-created, a few brand-new users
  * arrive), and each generation's `google_guest_daemon --once` is killed with SIGKILL at a random
  * moment of the update — the agent alone (its children finish as orphans) or its whole process
- * group (children die too, as a cgroup kill does). After each kill the account databases, state
+ * group (children die too, as a cgroup kill or a power cut does; `groupShare`). After each kill the account databases, state
  * files and every authorized_keys are checked; then a clean run must converge exactly to the
  * generation and a dry run must plan nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { checkAccountDatabases, checkKeyFile, findDebris, membersOf, passwdMap, readState } from './consistency.js';
-import { startAgent, runAgent, waitGroupGone, type AgentTarget } from './daemon-proc.js';
+import { groupMembers, startAgent, runAgent, waitGroupGone, type AgentTarget } from './daemon-proc.js';
 import { createMachine, daemonsConfig, documentWith, edKey, sshKeysValue, type Machine } from './machine.js';
 import { startEmulator } from '../../../ts/emulator/index.js';
 
@@ -24,6 +24,11 @@ export interface CrashOptions {
   readonly random?: () => number;
   /** Also check with a dry run that nothing is left to plan every N runs (and after the last); default 1. */
   readonly dryRunEvery?: number;
+  /**
+   * Share of kills that hit the whole process group (the agent and the useradd/userdel it runs)
+   * instead of the agent alone; default 0. Such kills can stop a shadow tool between its commits.
+   */
+  readonly groupShare?: number;
 }
 
 export interface CrashReport {
@@ -31,6 +36,10 @@ export interface CrashReport {
   readonly users: number;
   readonly killed: number;
   readonly killedGroup: number;
+  /** Group kills that caught a shadow tool (useradd, userdel, usermod, groupadd) running. */
+  readonly shadowToolKilled: number;
+  /** Runs that failed and had a shadow tool killed in them or in an earlier run. */
+  readonly failedAfterShadowToolKill: number;
   readonly finishedBeforeKill: number;
   /** Runs with at least one problem after the kill or after the converging run. */
   readonly failedRuns: number;
@@ -49,6 +58,15 @@ export interface CrashReport {
 }
 
 const ANCHORS = 10;
+const SHADOW_TOOLS = /^(useradd|userdel|usermod|groupadd|gpasswd)$/;
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
 
 /** The pool and per-generation metadata. */
 export function generation(users: number, fresh: number, g: number): Map<string, string[]> {
@@ -132,6 +150,9 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
   let killedGroup = 0;
   let early = 0;
   let failedRuns = 0;
+  let shadowToolKilled = 0;
+  let shadowSince: number | undefined;
+  let failedAfterTool = 0;
   const debris = { tempKill: 0, tempConv: 0, shadowKill: 0, shadowConv: 0 };
   try {
     const setup = await runAgent(target, 'google_guest_daemon', m.root, ['--once']);
@@ -158,11 +179,17 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
       const delay = random() * full.ms * 1.1;
       await Promise.race([p.exited, new Promise((r) => setTimeout(r, delay))]);
       const runProblems: string[] = [];
+      let toolKilled = false;
       if (p.isRunning()) {
-        const group = random() < 0.5;
+        const group = random() < (o.groupShare ?? 0);
+        if (group) toolKilled = groupMembers(p.pid).some((pid) => SHADOW_TOOLS.test(commOf(pid)));
         p.kill('SIGKILL', group);
         killed += 1;
         if (group) killedGroup += 1;
+        if (toolKilled) {
+          shadowToolKilled += 1;
+          shadowSince ??= run;
+        }
         await p.exited;
         points.push(applied(p.lines()) / fullApplied);
       } else {
@@ -186,6 +213,7 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
       }
       if (runProblems.length > 0) {
         failedRuns += 1;
+        if (shadowSince !== undefined) failedAfterTool += 1;
         problems.push(...runProblems.map((x) => `run ${run}: ${x}`));
         log(`crash run ${run} problems: ${runProblems.slice(0, 4).join(' | ')}`);
       }
@@ -198,6 +226,8 @@ export async function runCrashLoop(o: CrashOptions): Promise<CrashReport> {
       users: o.users,
       killed,
       killedGroup,
+      shadowToolKilled,
+      failedAfterShadowToolKill: failedAfterTool,
       finishedBeforeKill: early,
       failedRuns,
       problems,
