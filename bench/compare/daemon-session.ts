@@ -112,11 +112,14 @@ export async function daemonSession(impl: Impl, o: SessionOptions): Promise<Daem
       peakRssMiB: round1(b.peaks().total), peakByProcess: b.peaks().byName,
     };
     const events: Window[] = [];
+    // Each run adds one more user with one key; earlier ones stay, so nothing is removed.
+    const added: string[] = [];
     for (let i = 0; i < o.runs; i += 1) {
       const user = `newuser${i}`;
       const file = (): string => join(b.root(), 'home', user, '.ssh/authorized_keys');
       const k = key(100 + i, 0);
-      events.push(await event(m, b, 'key-added', { [PATHS.sshKeys]: `${BASE_KEYS}\n${user}:${k}` }, () => {
+      added.push(`${user}:${k}`);
+      events.push(await event(m, b, 'key-added', { [PATHS.sshKeys]: [BASE_KEYS, ...added].join('\n') }, () => {
         const t = mtime(file());
         return t !== undefined && readFileSync(file(), 'utf8').includes(k) ? t : undefined;
       }));

@@ -56,6 +56,12 @@ export interface GapFacts {
   readonly msPerRoute?: { ours: number; theirs: number };
   readonly coldStartMs?: { ours: number; theirs: number };
   readonly spawnSelfMs?: number;
+  /** Share (%) of the daemon profile's busy samples in ChildProcess.spawn. */
+  readonly spawnShare?: number;
+  /** Steady-state profile: CPU per one-key pass, and the part in synchronous node:fs calls. */
+  readonly steady?: { perPassMs: number; fsPerPassMs: number };
+  /** Processes our daemon spawned for the cold 1000 users (median run). */
+  readonly coldSpawned?: number;
   /** Our entry wrapper runs readlink and dirname on every start. */
   readonly wrapperSpawns?: boolean;
   /** ours/theirs of the cold 1000-user convergence. */
@@ -75,12 +81,12 @@ function note(what: string, g: GapFacts): string | undefined {
     case 'processes spawned per idle wake':
       return 'A process started on an idle wake is a check of the machine by running a program (the Python network daemon runs `ip route ls` on every wake of its watcher).';
     case 'one key changed among 1000 users (median)':
-      return "The Python daemon diffs the new metadata against the keys it keeps in memory and touches only the changed user (one file, one gpasswd), so its time is mostly the wake-up itself; a 10× lead over it means converging within a few milliseconds of the emulator's answer. Ours re-observes the machine on every wake (design: reconcile, don't remember): it parses the whole 1000-user document, reads the account database and every user's key file to plan, then spawns nothing and rewrites only that user's file, so its pass grows with the number of users ('Where a one-key change goes' below shows where that time is spent). Hotspot for ts/: make the per-wake observation cheap when little changed — e.g. plan from the metadata diff first and re-read only the key files whose metadata or mtime changed, with the full re-observation on the 60 s timeout wakes that repair drift.";
+      return `The Python daemon diffs the new metadata against the keys it keeps in memory and touches only the changed user (one file, one gpasswd), so its time is mostly the wake-up itself; a 10× lead over it means converging within a few milliseconds of the emulator's answer. Ours re-observes the machine on every wake (design: reconcile, don't remember): it parses the whole 1000-user document, reads the account database and every user's key file to plan, then spawns nothing and rewrites only that user's file, so its pass grows with the number of users${g.steady ? ` — the steady-state profile below averages ${g.steady.perPassMs.toFixed(0)} ms of CPU per one-key change (its start and first pass included), ${g.steady.fsPerPassMs.toFixed(0)} ms of it in synchronous node:fs calls (openSync, readSync, closeSync: an open, read and close per user file)` : ''}. Hotspot for ts/: make the per-wake observation cheap when little changed — e.g. plan from the metadata diff first and re-read only the key files whose metadata or mtime changed, with the full re-observation on the 60 s timeout wakes that repair drift.`;
     case 'processes spawned for that change':
       return 'The Python daemon runs gpasswd for the changed user on every key change.';
     case '1000 users × 2 keys from empty (median)': {
       const slowerRoutes = g.msPerRoute !== undefined && g.msPerRoute.ours > g.msPerRoute.theirs;
-      return `Cold convergence is one useradd and one usermod per new user on both sides (Python adds a gpasswd), run one after another; useradd rewrites and fsyncs the account files each time, so process work that is the same on both sides dominates and bounds the ratio${g.usersRatio !== undefined && g.usersRatio > 1 ? `. Ours is slower here because each spawn from a large Node.js process costs more than CPython's fork and exec${g.spawnSelfMs !== undefined ? ` (the CPU profile attributes ${g.spawnSelfMs} ms of self time to \`ChildProcess.spawn\`; the rest of the difference is the child's exit reaching the event loop — SIGCHLD, pipes closing, execa's promise — and the kernel forking a 60 MiB process)` : ''}` : ''}${slowerRoutes ? `; the same per-spawn cost shows with 256 forwarded IPs, where ours needs ${g.msPerRoute?.ours.toFixed(1)} ms per route against ${g.msPerRoute?.theirs.toFixed(1)} ms` : ''}. Only fewer processes per user can change it (e.g. useradd with the groups given at creation, instead of a usermod after it).`;
+      return `Cold convergence is one useradd and one usermod per new user on both sides (Python adds a gpasswd), run one after another; useradd rewrites and fsyncs the account files each time, so process work that is the same on both sides dominates and bounds the ratio${g.spawnSelfMs !== undefined && g.coldSpawned ? `. Our daemon's own share is the spawning itself: the CPU profile puts ${(g.spawnSelfMs / 1000).toFixed(1)} s of self time in \`ChildProcess.spawn\` (about ${(g.spawnSelfMs / g.coldSpawned).toFixed(1)} ms per process, the event loop blocked while the kernel forks a 60+ MiB process${g.spawnShare !== undefined ? `; ${g.spawnShare.toFixed(0)} % of the profile's busy samples` : ''}); hotspot for ts/: spawn from a small helper process, or create the users with fewer programs` : ''}${g.usersRatio !== undefined && g.usersRatio > 1 ? '. Ours is slower here because each spawn from a large Node.js process costs more than CPython\'s fork and exec' : ''}${slowerRoutes ? `; the same per-spawn cost shows with 256 forwarded IPs, where ours needs ${g.msPerRoute?.ours.toFixed(1)} ms per route against ${g.msPerRoute?.theirs.toFixed(1)} ms` : ''}. Only fewer processes per user can change it (e.g. useradd with the groups given at creation, instead of a usermod after it).`;
     }
     case 'instance setup, second boot (median)':
       return `On a second boot both programs do little: read metadata, find the instance id unchanged, run the two tuning helpers. The difference is runtime start-up${g.coldStartMs && g.coldStartMs.ours > g.coldStartMs.theirs ? ` (the daemons' cold start to first metadata request: ours ${g.coldStartMs.ours.toFixed(0)} ms, Python ${g.coldStartMs.theirs.toFixed(0)} ms)` : ''}${g.bootstrapSelfMs !== undefined ? `; the profile of our instance setup shows ${g.bootstrapSelfMs} ms in Node.js compiling its own internal modules (\`compileForInternalLoader\`)` : ''}${g.wrapperSpawns ? ", plus two processes our /bin/sh wrapper spawns on every start (\`readlink\` and \`dirname\`, visible under 'Programs run'); hotspot for ts/: resolve the bundle path in the wrapper with shell parameter expansion instead of two programs" : ''}.`;
@@ -94,7 +100,8 @@ export function gapNotes(ts: readonly Target[], facts: GapFacts = {}): string[] 
   const missed = ts.filter((t) => !t.met);
   if (missed.length === 0) return ['Every target is met.', ''];
   const out = ['### Targets missed, and why', ''];
-  for (const t of missed) out.push(`- **${t.what}** (${t.ours} ${t.unit} vs ${t.theirs} ${t.unit}; target ${t.target}): ${note(t.what, facts) ?? 'see the profiles below.'}`);
+  const v = (n: number, unit: string): string => (unit === 'ms' && n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${n}${unit ? ` ${unit}` : ''}`);
+  for (const t of missed) out.push(`- **${t.what}** (ours ${v(t.ours, t.unit)}, theirs ${v(t.theirs, t.unit)}; target ${t.target}): ${note(t.what, facts) ?? 'see the profiles below.'}`);
   out.push('');
   return out;
 }

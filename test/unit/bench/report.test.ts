@@ -62,6 +62,7 @@ describe('benchmark report rendering', () => {
     expect(table.split('\n')).toHaveLength(2 + 7);
     expect(table).toContain('**missed**');
     expect(table).toContain('| instance setup, second boot (median) | 300 ms | 200 ms | 1.5× |');
+    expect(table).toContain('| 1000 users × 2 keys from empty (median) | 10 s | 40 s | 0.25× |');
   });
 
   test('renders the report, the figures and the Go agent reason from a results file', () => {
