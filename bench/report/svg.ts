@@ -52,7 +52,7 @@ function wrap(text: string, chars: number): string[] {
 }
 
 export function renderBarChart(c: BarChart): string {
-  const labelW = Math.max(120, 16 + 6.6 * Math.max(...c.categories.map((x) => x.length)));
+  const labelW = Math.max(120, 20 + 7.2 * Math.max(...c.categories.map((x) => x.length)));
   const barArea = 420;
   const valueW = 80;
   const width = labelW + barArea + valueW;
