@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCrashLoop } from '../reliability/lib/crash.js';
 import { describeIf, isRoot } from '../support/skip.js';
-import { createAccountsSandbox, edKey, hasShadowTools } from './accounts-harness.js';
+import { createAccountsSandbox, edKey, hasShadowTools, type AccountsSandbox } from './accounts-harness.js';
 
 const BUILD = fileURLToPath(new URL('../../build/', import.meta.url));
 const RUNS = Number(process.env['GCE_RELIABILITY_CRASH_RUNS'] ?? 20);
@@ -19,39 +19,39 @@ const run = describeIf(
   'needs root, the shadow tools and `make build` (build/bin/google_guest_daemon)',
 );
 
+/** Runs `fn` on a fresh accounts sandbox and always removes it. */
+async function inSandbox(fn: (box: AccountsSandbox) => Promise<void>, options: Parameters<typeof createAccountsSandbox>[0] = {}): Promise<void> {
+  const box = createAccountsSandbox(options);
+  try {
+    await fn(box);
+  } finally {
+    box.cleanup();
+  }
+}
+
 run('crash window of create-user', () => {
   it('records the account in google_users.created before useradd runs, and takes it back when useradd fails', async () => {
     const seen: string[] = [];
-    const box = createAccountsSandbox({
-      os: (os) => ({
-        ...os,
-        exec: {
-          ...os.exec,
-          check: (argv, opts) => {
-            // What a SIGKILL right after useradd would leave behind.
-            if (argv[0] === 'useradd') seen.push(box.read('var/lib/google/google_users.created'));
-            return os.exec.check(argv, opts);
-          },
-        },
-      }),
-    });
-    try {
+    let created = (): string => '';
+    // What a SIGKILL right after useradd would leave behind.
+    const os: Parameters<typeof createAccountsSandbox>[0] = {
+      os: (base) => ({ ...base, exec: { ...base.exec, check: (argv, o) => (argv[0] === 'useradd' && seen.push(created()), base.exec.check(argv, o)) } }),
+    };
+    await inSandbox(async (box) => {
+      created = () => box.read('var/lib/google/google_users.created');
       writeFileSync(box.path('etc/group'), `${box.read('etc/group')}bob:x:2000:\n`);
       writeFileSync(box.path('etc/gshadow'), `${box.read('etc/gshadow')}bob:!::\n`);
       const r = await box.pass({ instance: { 'ssh-keys': `alice:${edKey('a')}\nbob:${edKey('b')}` } });
       expect(r.report.failed.map((f) => f.action.kind)).toEqual(['create-user']);
       expect(seen).toEqual(['alice\n', 'alice\nbob\n']);
       expect(box.read('var/lib/google/google_users.created')).toBe('alice\n');
-    } finally {
-      box.cleanup();
-    }
+    }, os);
   });
 });
 
 run('an account left half-made by a killed useradd', () => {
   it('is deleted and created again: group, home and keys appear, and the next pass plans nothing', async () => {
-    const box = createAccountsSandbox();
-    try {
+    await inSandbox(async (box) => {
       // What a SIGKILL of useradd between its passwd and group commits leaves: a passwd line, no
       // shadow or group entry, no home; the name was recorded in google_users.created first.
       writeFileSync(box.path('etc/passwd'), `${box.read('etc/passwd')}half:x:1500:1500::/home/half:/bin/bash\n`);
@@ -64,16 +64,13 @@ run('an account left half-made by a killed useradd', () => {
       expect(box.read('etc/shadow')).toMatch(/^half:/m);
       expect(box.read('home/half/.ssh/authorized_keys')).toBe(`# Added by Google\n${edKey('h')}\n`);
       expect((await box.pass(meta)).planned).toEqual([]);
-    } finally {
-      box.cleanup();
-    }
+    });
   });
 });
 
 run('temp files of a killed write', () => {
   it('are removed by the next write of the same file', async () => {
-    const box = createAccountsSandbox();
-    try {
+    await inSandbox(async (box) => {
       await box.pass({ instance: { 'ssh-keys': `alice:${edKey('a1')}` } });
       const stale = box.path('home/alice/.ssh/.authorized_keys.0123456789ab');
       writeFileSync(stale, 'half a write');
@@ -82,9 +79,7 @@ run('temp files of a killed write', () => {
       expect(existsSync(stale)).toBe(false);
       expect(existsSync(box.path('var/lib/google/.google_users.abcdef012345'))).toBe(false);
       expect(box.read('home/alice/.ssh/authorized_keys')).toBe(`# Added by Google\n${edKey('a2')}\n`);
-    } finally {
-      box.cleanup();
-    }
+    });
   });
 });
 
