@@ -18,6 +18,7 @@ import { checkInside, makeDirs } from './make-dirs.js';
 import { createRootGuard, resolveUnder } from './rooted-path.js';
 import { ensureUserDir, openUserDir, type UserDirLocation } from './user-dir.js';
 import { readUserFileSync } from './user-dir-read.js';
+import { createUserFileCache, type PathIdentity } from './user-file-cache.js';
 import type { FileStat, RootedFs, Runner } from './types.js';
 
 /** Collaborators of the rooted file layer. */
@@ -33,6 +34,7 @@ export function createRootedFs(root: string, options: RootedFsOptions = {}): Roo
   const hostRoot = path.resolve(root);
   const guard = createRootGuard(hostRoot);
   const relabel = createRelabel(hostRoot, options.runner, options.log);
+  const userFiles = createUserFileCache();
   const resolve = (p: string): string => resolveUnder(hostRoot, p);
   const userDir = (p: string): UserDirLocation => {
     const hostPath = resolve(p);
@@ -165,7 +167,15 @@ export function createRootedFs(root: string, options: RootedFsOptions = {}): Roo
     ensureUserDir: (p, opts) => ensureUserDir(userDir(p), opts),
 
     async readInUserDir(dirPath, name, ownerUid) {
-      return readUserFileSync(userDir(dirPath), name, ownerUid, hostRoot === '/' ? undefined : guard.containsSync)?.toString('utf8');
+      const at = userDir(dirPath);
+      const hostFile = path.join(at.hostPath, name);
+      const kept = userFiles.lookup(hostFile, ownerUid);
+      if (kept !== undefined) return kept;
+      let id: PathIdentity | undefined;
+      const data = readUserFileSync(at, name, ownerUid, hostRoot === '/' ? undefined : guard.containsSync, (i) => (id = i));
+      const text = data?.toString('utf8');
+      if (text !== undefined && id !== undefined) userFiles.store(hostFile, ownerUid, id, text);
+      return text;
     },
 
     async writeInUserDir(dirPath, name, data, opts) {

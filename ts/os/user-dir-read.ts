@@ -11,6 +11,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { GuestError, UnsafePathError } from '../core/errors.js';
+import { identityOf, type FileIdentity, type PathIdentity } from './user-file-cache.js';
 import { assertEntryName, errnoOf, fileError, isMissing } from './fs-util.js';
 import type { UserDirLocation } from './user-dir.js';
 
@@ -40,7 +41,7 @@ function closeQuietly(fd: number | undefined): void {
 }
 
 /** Reads entry `name` of the descriptor-anchored directory `dirFd`; undefined when missing. */
-function readEntrySync(dirFd: number, display: string): Buffer | undefined {
+function readEntrySync(dirFd: number, display: string, onIdentity?: (id: FileIdentity) => void): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(`/proc/self/fd/${dirFd}/${path.basename(display)}`, FILE_FLAGS);
@@ -50,10 +51,12 @@ function readEntrySync(dirFd: number, display: string): Buffer | undefined {
     throw fileError('reading', display, e);
   }
   try {
-    const st = fstatSync(fd);
+    const st = fstatSync(fd, { bigint: true });
     if (!st.isFile()) throw new UnsafePathError(display, 'is not a regular file');
-    if (st.nlink > 1) throw new UnsafePathError(display, `has ${st.nlink} hard links; refusing to read`);
-    return readFileSync(fd);
+    if (st.nlink > 1n) throw new UnsafePathError(display, `has ${st.nlink} hard links; refusing to read`);
+    const data = readFileSync(fd);
+    onIdentity?.(identityOf(st));
+    return data;
   } catch (e: unknown) {
     throw fileError('reading', display, e);
   } finally {
@@ -64,13 +67,15 @@ function readEntrySync(dirFd: number, display: string): Buffer | undefined {
 /**
  * The bytes of `name` in the user directory `at`, or undefined when the home, the directory or
  * the file is missing. `isInside` checks the home's real location (omitted for root `/`). Throws UnsafePathError for a symlink, a foreign owner, a hard link or a
- * location outside the root; GuestError for other I/O failures.
+ * location outside the root; GuestError for other I/O failures. `onIdentity` receives the
+ * identity of the inode the content came from (for user-file-cache.ts).
  */
 export function readUserFileSync(
   at: UserDirLocation,
   name: string,
   ownerUid: number,
   isInside?: (real: string) => boolean,
+  onIdentity?: (id: PathIdentity) => void,
 ): Buffer | undefined {
   assertEntryName(at.machinePath, name);
   const machineHome = path.posix.dirname(at.machinePath);
@@ -84,9 +89,12 @@ export function readUserFileSync(
     }
     dirFd = openDirSync(`/proc/self/fd/${homeFd}/${path.basename(at.hostPath)}`, at.machinePath);
     if (dirFd === undefined) return undefined;
-    const st = fstatSync(dirFd);
-    if (st.uid !== ownerUid) throw new UnsafePathError(at.machinePath, `is owned by uid ${st.uid}, expected ${ownerUid}`);
-    return readEntrySync(dirFd, `${at.machinePath}/${name}`);
+    const st = fstatSync(dirFd, { bigint: true });
+    if (st.uid !== BigInt(ownerUid)) throw new UnsafePathError(at.machinePath, `is owned by uid ${st.uid}, expected ${ownerUid}`);
+    const dirId = identityOf(st);
+    return readEntrySync(dirFd, `${at.machinePath}/${name}`, (file) => {
+      if (onIdentity && homeFd !== undefined) onIdentity({ home: identityOf(fstatSync(homeFd, { bigint: true })), dir: dirId, file });
+    });
   } catch (e: unknown) {
     throw e instanceof GuestError ? e : fileError('opening', at.machinePath, e);
   } finally {
