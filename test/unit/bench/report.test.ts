@@ -135,11 +135,11 @@ describe('gap notes', () => {
 
   test('only say ours is slower when the run shows it', () => {
     const faster = gapNotes([users], { usersRatio: 0.5, msPerRoute: { ours: 0.2, theirs: 5 } }).join('\n');
-    expect(faster).not.toContain('Ours is slower');
+    expect(faster).not.toContain('Ours is the slower one');
     expect(faster).not.toContain('per route');
     const slower = gapNotes([{ ...users, ratio: 1.5 }], { usersRatio: 1.5, msPerRoute: { ours: 20, theirs: 5 }, spawnSelfMs: 120 }).join('\n');
-    expect(slower).toContain('Ours is slower');
-    expect(slower).toContain('20.0 ms per route against 5.0 ms');
+    expect(slower).toContain('Ours is the slower one');
+    expect(slower).toContain('ours needs 20.0 ms per route against 5.0 ms');
   });
 
   test('say so when every target is met', () => {
