@@ -4,7 +4,8 @@
  * descriptor; files inside are then reached only as `/proc/self/fd/<fd>/<name>`. It owns these
  * checks and the creation of such a directory; it must not choose modes, owners or contents.
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { GuestError, UnsafePathError } from '../core/errors.js';
 import { openDir, openSubdir, type DirHandle } from './dir-handle.js';
@@ -47,8 +48,10 @@ export async function openUserDir(at: UserDirLocation, ownerUid: number): Promis
 }
 
 /**
- * Creates the user directory (mode/uid/gid applied through a descriptor of the new directory)
- * or checks the existing one, which is never chmod/chowned.
+ * Creates the user directory or checks the existing one, which is never chmod/chowned. A new
+ * directory is made under a temporary name, given its owner and mode through its descriptor and
+ * only then renamed into place: a kill half-way leaves a stray temporary (removed by the next
+ * call when empty), never a root-owned `~/.ssh` that would lock the user's keys out for good.
  */
 export async function ensureUserDir(at: UserDirLocation, options: UserFileOptions): Promise<'created' | 'exists'> {
   const home = await openHome(at);
@@ -56,32 +59,59 @@ export async function ensureUserDir(at: UserDirLocation, options: UserFileOption
   const name = path.basename(at.hostPath);
   assertEntryName(path.dirname(at.machinePath), name);
   try {
-    let created = true;
+    if (await checkExisting(home, name, at.machinePath, options.uid)) return 'exists';
+    await removeStaleTemps(home, name);
+    const temp = `${name}${TEMP_MARK}${randomBytes(6).toString('hex')}`;
     try {
-      await mkdir(`${home.ref}/${name}`, { mode: 0o700 });
-    } catch (e: unknown) {
-      if (errnoOf(e) !== 'EEXIST') throw fileError('creating', at.machinePath, e);
-      created = false;
-    }
-    // Re-open without following: whatever now sits at that name must be a real directory.
-    const dir = await openSubdir(home, name, at.machinePath).catch((e: unknown) => {
-      throw e instanceof GuestError ? e : fileError('opening', at.machinePath, e);
-    });
-    try {
-      if (created) {
+      await mkdir(`${home.ref}/${temp}`, { mode: 0o700 });
+      const dir = await openSubdir(home, temp, at.machinePath);
+      try {
         await dir.handle.chown(options.uid, options.gid);
         await dir.handle.chmod(options.mode);
-        return 'created';
+      } finally {
+        await dir.close();
       }
-      await checkOwner(dir, options.uid);
-      return 'exists';
+      await rename(`${home.ref}/${temp}`, `${home.ref}/${name}`);
+      return 'created';
     } catch (e: unknown) {
+      await rmdir(`${home.ref}/${temp}`).catch(() => undefined);
+      // Something appeared at the name meanwhile (the user made it): judge it as an existing one.
+      if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EISDIR'].includes(errnoOf(e) ?? '')) {
+        if (await checkExisting(home, name, at.machinePath, options.uid)) return 'exists';
+      }
       throw e instanceof GuestError ? e : fileError('creating', at.machinePath, e);
-    } finally {
-      await dir.close();
     }
   } finally {
     await home.close();
+  }
+}
+
+/** Marks the temporary names of directories being created (`.ssh.gce-new-<hex>`). */
+const TEMP_MARK = '.gce-new-';
+
+/** True when `name` exists as a real directory owned by `uid`; throws when it is unsafe. */
+async function checkExisting(home: DirHandle, name: string, machinePath: string, uid: number): Promise<boolean> {
+  let dir: DirHandle;
+  try {
+    dir = await openSubdir(home, name, machinePath);
+  } catch (e: unknown) {
+    if (isMissing(e)) return false;
+    throw e instanceof GuestError ? e : fileError('opening', machinePath, e);
+  }
+  try {
+    await checkOwner(dir, uid);
+    return true;
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Removes empty leftovers of creations a kill interrupted; anything with content stays. */
+async function removeStaleTemps(home: DirHandle, name: string): Promise<void> {
+  const prefix = `${name}${TEMP_MARK}`;
+  const entries = await readdir(home.ref).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (entry.startsWith(prefix)) await rmdir(`${home.ref}/${entry}`).catch(() => undefined);
   }
 }
 

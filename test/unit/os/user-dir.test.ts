@@ -53,6 +53,17 @@ describe('ensureUserDir', () => {
     expect(await readdir(path.join(root, 'home/real-bob'))).toEqual([]);
   });
 
+  it('creates through a temporary name, removing empty leftovers of an interrupted creation', async () => {
+    const { root, ssh } = await home();
+    const alice = path.join(root, 'home/alice');
+    await mkdir(path.join(alice, '.ssh.gce-new-0a1b2c3d4e5f'), { mode: 0o700 });
+    await mkdir(path.join(alice, '.ssh.gce-new-ffffffffffff'));
+    await writeFile(path.join(alice, '.ssh.gce-new-ffffffffffff/kept'), 'user data');
+    expect(await createRootedFs(root).ensureUserDir('/home/alice/.ssh', { mode: 0o700, uid, gid })).toBe('created');
+    expect((await readdir(alice)).sort()).toEqual(['.ssh', '.ssh.gce-new-ffffffffffff']);
+    expect((await stat(ssh)).mode & 0o7777).toBe(0o700);
+  });
+
   it('fails when the home is missing instead of creating it', async () => {
     const { root } = await home();
     await expect(createRootedFs(root).ensureUserDir('/home/carol/.ssh', { mode: 0o700, uid, gid })).rejects.toThrow(
