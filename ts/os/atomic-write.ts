@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { UnsafePathError } from '../core/errors.js';
 import type { DirHandle } from './dir-handle.js';
-import { assertEntryName, errnoOf, fileError, isMissing } from './fs-util.js';
+import { assertEntryName, fileError, isMissing } from './fs-util.js';
 
 /** What to write and how the result must look. */
 export interface EntryWriteOptions {
@@ -141,35 +141,6 @@ async function unchanged(
     return false;
   } finally {
     await fh?.close().catch(() => undefined);
-  }
-}
-
-/**
- * Reads entry `name` of `dir` without following a symlink; undefined when missing. Refuses a
- * non-regular file, and with `refuseHardLinks` a file with more than one link.
- */
-export async function readEntry(dir: DirHandle, name: string, refuseHardLinks: boolean): Promise<Buffer | undefined> {
-  assertEntryName(dir.machinePath, name);
-  const display = entryPath(dir, name);
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(`${dir.ref}/${name}`, READ_FLAGS);
-  } catch (e: unknown) {
-    if (isMissing(e)) return undefined;
-    if (errnoOf(e) === 'ELOOP') {
-      throw new UnsafePathError(display, 'is a symlink; refusing to read through it');
-    }
-    throw fileError('reading', display, e);
-  }
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new UnsafePathError(display, 'is not a regular file');
-    if (refuseHardLinks && st.nlink > 1) throw new UnsafePathError(display, `has ${st.nlink} hard links; refusing to read`);
-    return await fh.readFile();
-  } catch (e: unknown) {
-    throw fileError('reading', display, e);
-  } finally {
-    await fh.close().catch(() => undefined);
   }
 }
 

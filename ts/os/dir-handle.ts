@@ -32,12 +32,20 @@ export async function openDir(hostPath: string, machinePath: string, noFollow: b
   try {
     handle = await open(hostPath, DIR_FLAGS | (noFollow ? constants.O_NOFOLLOW : 0));
   } catch (e: unknown) {
-    const code = errnoOf(e);
-    if (code === 'ELOOP') throw new UnsafePathError(machinePath, 'is a symlink');
-    if (code === 'ENOTDIR' && noFollow) throw new UnsafePathError(machinePath, 'is not a directory');
-    throw e;
+    throw dirOpenRefusal(e, machinePath, noFollow) ?? e;
   }
   return wrap(handle, machinePath);
+}
+
+/**
+ * The UnsafePathError for a failed directory open that met a symlink (ELOOP) or, without
+ * following, something that is not a directory (ENOTDIR); undefined for other failures.
+ */
+export function dirOpenRefusal(e: unknown, machinePath: string, noFollow: boolean): UnsafePathError | undefined {
+  const code = errnoOf(e);
+  if (code === 'ELOOP') return new UnsafePathError(machinePath, 'is a symlink');
+  if (code === 'ENOTDIR' && noFollow) return new UnsafePathError(machinePath, 'is not a directory');
+  return undefined;
 }
 
 /** Opens the entry `name` of an already open directory, again refusing a symlink. */

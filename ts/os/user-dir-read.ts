@@ -12,6 +12,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readlinkSync }
 import path from 'node:path';
 import { GuestError, UnsafePathError } from '../core/errors.js';
 import { identityOf, type FileIdentity, type PathIdentity } from './user-file-cache.js';
+import { dirOpenRefusal } from './dir-handle.js';
 import { assertEntryName, errnoOf, fileError, isMissing } from './fs-util.js';
 import type { UserDirLocation } from './user-dir.js';
 
@@ -23,9 +24,8 @@ function openDirSync(hostPath: string, machinePath: string): number | undefined 
   try {
     return openSync(hostPath, DIR_FLAGS);
   } catch (e: unknown) {
-    const code = errnoOf(e);
-    if (code === 'ELOOP') throw new UnsafePathError(machinePath, 'is a symlink');
-    if (code === 'ENOTDIR') throw new UnsafePathError(machinePath, 'is not a directory');
+    const refusal = dirOpenRefusal(e, machinePath, true);
+    if (refusal) throw refusal;
     if (isMissing(e)) return undefined;
     throw fileError('opening', machinePath, e);
   }
