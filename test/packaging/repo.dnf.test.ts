@@ -7,11 +7,11 @@
  * repository is read through file:// (no server needed); the host's dnf state is never used.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIf, isRoot } from '../support/skip.js';
-import { readmeBlock, repoBlocker, resignWithOtherKey, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
+import { otherKeyCopy, publishedRepoTree, readmeBlock, repoBlocker, run, tamperedRepomdCopy, type Ran, type RepoTree } from './support/repo-fixture.js';
 
 const LONG = 600000;
 const hasDnf = spawnSync('sh', ['-c', 'command -v dnf']).status === 0;
@@ -43,10 +43,7 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'gce-repo-dnf-'));
-    tree = stageRepoTree();
-    tree.build('el9');
-    const r = tree.publish();
-    if (r.status !== 0) throw new Error(`build-repo.sh failed: ${r.err}`);
+    tree = publishedRepoTree('el9');
   }, LONG);
   afterAll(() => {
     // dnf leaves a gpg-agent per repository keyring under the installroot's cache.
@@ -75,11 +72,7 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
   }, LONG);
 
   it('dnf refuses a tampered repomd.xml (bad signature)', () => {
-    const bad = join(work, 'bad-repo');
-    cpSync(tree.repo, bad, { recursive: true });
-    const yum = join(bad, 'yum', readdirSync(join(bad, 'yum'))[0] ?? '');
-    const repomd = join(yum, 'repodata/repomd.xml');
-    writeFileSync(repomd, readFileSync(repomd, 'utf8').replace(/<revision>(\d+)<\/revision>/, '<revision>1$1</revision>'));
+    const bad = tamperedRepomdCopy(tree.repo, join(work, 'bad-repo'));
     const r = repoquery(bad);
     expect(r.status).not.toBe(0);
     expect(r.err).toMatch(/GPG signature verification error: Bad GPG signature/);
@@ -93,9 +86,7 @@ describeIf(blocker === '', blocker)('yum repository read by dnf with the README\
   }, LONG);
 
   it('dnf refuses a package signed by another key even under correctly signed metadata', () => {
-    const bad = join(work, 'other-key-repo');
-    cpSync(tree.repo, bad, { recursive: true });
-    resignWithOtherKey(bad, 'google-config-', join(tree.dir, 'dist/.repo-throwaway-key/secret.asc'));
+    const bad = otherKeyCopy(tree, join(work, 'other-key-repo'));
     expect(repoquery(bad).status).toBe(0);
     const { root, r } = dnf(bad, ['install', 'google-config']);
     expect(r.status).not.toBe(0);

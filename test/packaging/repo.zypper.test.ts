@@ -7,11 +7,11 @@
  * to the temp dir (ZYPP_LOGFILE, ZYPP_LOCKFILE_ROOT), never to the host's /var/log or /run.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeIf, isRoot } from '../support/skip.js';
-import { readmeBlock, repoBlocker, resignWithOtherKey, run, stageRepoTree, type Ran, type RepoTree } from './support/repo-fixture.js';
+import { otherKeyCopy, publishedRepoTree, readmeBlock, repoBlocker, run, tamperedRepomdCopy, type Ran, type RepoTree } from './support/repo-fixture.js';
 
 const LONG = 600000;
 const hasZypper = spawnSync('sh', ['-c', 'command -v zypper']).status === 0;
@@ -38,10 +38,7 @@ describeIf(blocker === '', blocker)('sles15 repository read by zypper with the R
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'gce-repo-zypper-'));
-    tree = stageRepoTree();
-    tree.build('sles15');
-    const r = tree.publish();
-    if (r.status !== 0) throw new Error(`build-repo.sh failed: ${r.err}`);
+    tree = publishedRepoTree('sles15');
   }, LONG);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -71,11 +68,7 @@ describeIf(blocker === '', blocker)('sles15 repository read by zypper with the R
   }, LONG);
 
   it('zypper refuses a tampered repomd.xml (signature verification failed)', () => {
-    const bad = join(work, 'bad-repo');
-    cpSync(tree.repo, bad, { recursive: true });
-    const yum = join(bad, 'yum', readdirSync(join(bad, 'yum'))[0] ?? '');
-    const repomd = join(yum, 'repodata/repomd.xml');
-    writeFileSync(repomd, readFileSync(repomd, 'utf8').replace(/<revision>(\d+)<\/revision>/, '<revision>1$1</revision>'));
+    const bad = tamperedRepomdCopy(tree.repo, join(work, 'bad-repo'));
     const { zypper, added } = addRepo(bad);
     expect(added.status).toBe(0);
     const refresh = zypper(['refresh']);
@@ -85,9 +78,7 @@ describeIf(blocker === '', blocker)('sles15 repository read by zypper with the R
   }, LONG);
 
   it('zypper refuses a package signed by another key even under correctly signed metadata', () => {
-    const bad = join(work, 'other-key-repo');
-    cpSync(tree.repo, bad, { recursive: true });
-    resignWithOtherKey(bad, 'google-config-', join(tree.dir, 'dist/.repo-throwaway-key/secret.asc'));
+    const bad = otherKeyCopy(tree, join(work, 'other-key-repo'));
     const { root, zypper, added } = addRepo(bad);
     expect(added.status).toBe(0);
     expect(zypper(['refresh']).status).toBe(0);

@@ -12,6 +12,9 @@
 set -u
 set -o pipefail
 
+# shellcheck source=test/packaging/support/private-ns.bash
+source "$(dirname "${BASH_SOURCE[0]}")/private-ns.bash"
+
 #######################################
 # Prints an error line to stderr.
 #######################################
@@ -27,12 +30,7 @@ main() {
   fi
   local root="$1" document="$2" emulator="$3" work emu url status
   shift 3
-  if [[ "$(readlink /proc/self/ns/net)" == "$(readlink /proc/1/ns/net)" ]]; then
-    err 'refusing to run in the initial network namespace'
-    return 2
-  fi
-  ip link set lo up || return 1
-  mount -t proc proc "${root}/proc" || return 1
+  enter_private_root "${root}" || return
   work="$(mktemp -d)"
   node "${emulator}" --port 0 --document "${document}" >"${work}/emu.out" 2>"${work}/emu.err" &
   emu=$!

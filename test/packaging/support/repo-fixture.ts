@@ -198,3 +198,28 @@ export function resignWithOtherKey(repoCopy: string, prefix: string, repoSecret:
   return yum;
 }
 
+
+/** A staged tree with `row` built and published into its dist/repo; throws when publishing fails. */
+export function publishedRepoTree(row: string): RepoTree {
+  const tree = stageRepoTree();
+  tree.build(row);
+  const r = tree.publish();
+  if (r.status !== 0) throw new Error(`build-repo.sh failed: ${r.err}`);
+  return tree;
+}
+
+/** A copy of `repo` at `to` whose (only) yum repomd.xml no longer matches its signature. */
+export function tamperedRepomdCopy(repo: string, to: string): string {
+  copyRepo(repo, to);
+  const yum = join(to, 'yum', readdirSync(join(to, 'yum'))[0] ?? '');
+  const repomd = join(yum, 'repodata/repomd.xml');
+  writeFileSync(repomd, readFileSync(repomd, 'utf8').replace(/<revision>(\d+)<\/revision>/, '<revision>1$1</revision>'));
+  return to;
+}
+
+/** A copy of `tree`'s repository at `to` where google-config is signed by another key. */
+export function otherKeyCopy(tree: RepoTree, to: string): string {
+  copyRepo(tree.repo, to);
+  resignWithOtherKey(to, 'google-config-', join(tree.dir, 'dist/.repo-throwaway-key/secret.asc'));
+  return to;
+}

@@ -14,6 +14,9 @@
 set -u
 set -o pipefail
 
+# shellcheck source=test/packaging/support/private-ns.bash
+source "$(dirname "${BASH_SOURCE[0]}")/private-ns.bash"
+
 #######################################
 # Prints an error line to stderr.
 #######################################
@@ -37,12 +40,7 @@ wait_port() {
 
 main() {
   local root="$1" serve="$2" port="$3" snippet="$4" work server status
-  if [[ "$(readlink /proc/self/ns/net)" == "$(readlink /proc/1/ns/net)" ]]; then
-    err 'refusing to run in the initial network namespace'
-    return 2
-  fi
-  ip link set lo up || return 1
-  mount -t proc proc "${root}/proc" || return 1
+  enter_private_root "${root}" || return
   work="$(mktemp -d)"
   python3 -m http.server "${port}" --bind 127.0.0.1 --directory "${serve}" \
     >"${work}/http.log" 2>&1 &
