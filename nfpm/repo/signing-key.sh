@@ -104,7 +104,7 @@ signing_key_setup() {
     GPG_SIGN_OPTS+=(--passphrase '')
   fi
   # Fail now, with gpg's reason, rather than half-way through the repositories.
-  if ! echo probe | gpg "${GPG_SIGN_OPTS[@]}" --detach-sign -o /dev/null 2>"${GNUPGHOME}/probe"
+  if ! echo probe | gpg "${GPG_SIGN_OPTS[@]}" --detach-sign -o "${GNUPGHOME}/probe.sig" 2>"${GNUPGHOME}/probe"
   then
     err "the key ${SIGNING_FPR} cannot sign (passphrase? expired?):" \
       "$(tail -n1 "${GNUPGHOME}/probe")"

@@ -152,6 +152,8 @@ describeIf(blocker === '', blocker)('make repo: signed apt and yum repositories'
     const bad = tree.publish({ GCE_REPO_SIGNING_KEY_FILE: file, GCE_REPO_SIGNING_PASSPHRASE: 'wrong' });
     expect(bad.status).not.toBe(0);
     expect(bad.err).toMatch(/cannot sign/);
+    // The failed signing probe must not touch the host (gpg unlinks the output of a failed sign).
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
     const good = tree.publish({ GCE_REPO_SIGNING_KEY_FILE: file, GCE_REPO_SIGNING_PASSPHRASE: 'correct horse' });
     expect(good.status).toBe(0);
     expect(good.out).toContain(`signing with key ${fpr}`);
