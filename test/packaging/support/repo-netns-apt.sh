@@ -17,6 +17,20 @@ set -o pipefail
 # shellcheck source=test/packaging/support/private-ns.bash
 source "$(dirname "${BASH_SOURCE[0]}")/private-ns.bash"
 
+# A static file server like `python3 -m http.server` that ignores If-Modified-Since: the tests
+# publish several versions of one repository within a second or two, and Last-Modified has
+# whole-second resolution, so a conditional request could be answered 304 with the previous
+# version's index ("Hit") and apt would never see the new one.
+readonly SERVER_PY='
+import functools, http.server, sys
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def send_head(self):
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+handler = functools.partial(Handler, directory=sys.argv[2])
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()
+'
+
 #######################################
 # Prints an error line to stderr.
 #######################################
@@ -42,8 +56,7 @@ main() {
   local root="$1" serve="$2" port="$3" snippet="$4" work server status
   enter_private_root "${root}" || return
   work="$(mktemp -d)"
-  python3 -m http.server "${port}" --bind 127.0.0.1 --directory "${serve}" \
-    >"${work}/http.log" 2>&1 &
+  python3 -c "${SERVER_PY}" "${port}" "${serve}" >"${work}/http.log" 2>&1 &
   server=$!
   if ! wait_port "${port}"; then
     err "the HTTP server did not start: $(cat "${work}/http.log")"
