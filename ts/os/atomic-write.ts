@@ -2,9 +2,10 @@
  * The atomic write of one directory entry, addressed only through an open directory handle:
  * refuse a symlink or non-regular target, skip identical content, write a `.<name>.<random>`
  * temp file (O_CREAT|O_EXCL|O_NOFOLLOW), fsync, fchown/fchmod on the descriptor, rename over the
- * target, fsync the directory, then remove temp files of earlier writes of the same entry that a
- * killed process left behind. It must not resolve paths itself (callers hand it a DirHandle)
- * and must not run commands (restorecon is the caller's step).
+ * target, fsync the directory; temp files of earlier writes of the same entry that a killed
+ * process left behind are removed first, even when the content turns out unchanged. It must not
+ * resolve paths itself (callers hand it a DirHandle) and must not run commands (restorecon is the
+ * caller's step).
  */
 import { constants } from 'node:fs';
 import { lstat, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
@@ -57,6 +58,9 @@ export async function writeEntry(
   const uid = options.uid ?? existing?.uid;
   const gid = options.gid ?? existing?.gid;
 
+  // Debris of earlier writes of this entry that a killed process left goes first, whether or not
+  // this write turns out to be needed.
+  await removeStaleTemps(dir, name);
   if (existing && (await unchanged(target, existing, bytes, { mode, uid, gid }))) return false;
 
   const tempName = `.${name}.${randomBytes(6).toString('hex')}`;
@@ -83,7 +87,6 @@ export async function writeEntry(
   }
   // The rename is durable only once the directory itself is on disk.
   await dir.handle.sync().catch(() => undefined);
-  await removeStaleTemps(dir, name);
   return true;
 }
 

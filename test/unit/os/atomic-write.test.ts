@@ -92,6 +92,21 @@ describe('writeEntry', () => {
     expect(await readdir(dir)).toEqual(['app.cfg']);
   });
 
+  it('removes temp files that killed writes of the same entry left, even when the content is unchanged', async () => {
+    const dir = await setup();
+    await writeFile(path.join(dir, '.app.cfg.0123456789ab'), 'half');
+    await writeFile(path.join(dir, '.app.cfg.notatempname'), 'keep');
+    await writeFile(path.join(dir, '.other.cfg.0123456789ab'), 'keep');
+    const handle = await openDir(dir, '/etc', false);
+    try {
+      expect(await writeEntry(handle, 'app.cfg', 'old\n', {})).toBe(false);
+    } finally {
+      await handle.close();
+    }
+    expect((await readdir(dir)).sort()).toEqual(['.app.cfg.notatempname', '.other.cfg.0123456789ab', 'app.cfg']);
+    expect(await readFile(path.join(dir, 'app.cfg'), 'utf8')).toBe('old\n');
+  });
+
   it('refuses names that are not plain entries', async () => {
     const dir = await setup();
     const handle = await openDir(dir, '/etc', false);
