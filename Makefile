@@ -37,13 +37,15 @@ system-deps:
 # (Node 18 cannot run an extensionless ESM file; design.md §9.2).
 build: deps $(BUILD)/.stamp
 
-$(BUILD)/.stamp: $(TS_SOURCES) $(wildcard shell/*) package.json Makefile
+$(BUILD)/.stamp: $(TS_SOURCES) ts/bin/wrapper.sh.in ts/bin/node-flags.json $(wildcard shell/*) package.json Makefile
 	@mkdir -p $(BUILD)/bin $(BUILD)/lib
 	@for e in $(ENTRIES); do \
 	  $(ESBUILD) ts/bin/$$e.ts --bundle --platform=node --target=node18 --format=esm \
 	    --log-level=warning --legal-comments=none --minify --keep-names \
 	    --banner:js="$(BANNER)" --outfile=$(BUILD)/lib/$$e.mjs; \
-	  sed "s/@ENTRY@/$$e/" ts/bin/wrapper.sh.in > $(BUILD)/bin/$$e; chmod 0755 $(BUILD)/bin/$$e; \
+	  case $$e in google_*_daemon) kind=daemons ;; *) kind=others ;; esac; \
+	  flags=$$(node -p "require('./ts/bin/node-flags.json').$$kind.join(' ')"); \
+	  sed -e "s/@ENTRY@/$$e/" -e "s/@NODE_FLAGS@/$$flags/" ts/bin/wrapper.sh.in > $(BUILD)/bin/$$e; chmod 0755 $(BUILD)/bin/$$e; \
 	done
 	@for h in $(HELPERS); do install -m 0755 shell/$$h $(BUILD)/bin/$$h; done
 	@if [ -d shell/lib ]; then mkdir -p $(BUILD)/lib/shell && cp shell/lib/*.sh $(BUILD)/lib/shell/; fi

@@ -34,6 +34,10 @@ function report(file) {
   return spawnSync(process.execPath, [bundle, file], { stdio: 'inherit' }).status ?? 1;
 }
 
+// The in-process benchmarks of daemon code run with the Node.js flags the daemons' wrappers use.
+const DAEMON_BENCHES = ['accounts.bench.ts', 'routes.bench.ts'];
+const nodeFlags = (f) => (DAEMON_BENCHES.includes(f) ? JSON.parse(readFileSync('ts/bin/node-flags.json', 'utf8')).daemons : []);
+
 if (reportOnly) process.exit(report(reportOnly));
 const results = [];
 env.BENCH_PARTIAL = join(out, `partial-${Date.now()}.jsonl`);
@@ -41,7 +45,7 @@ for (const f of readdirSync('bench').filter((n) => n.endsWith('.bench.ts') && n.
   const bundle = join(out, f.replace(/\.ts$/, '.mjs'));
   if (!build(join('bench', f), bundle)) { results.push({ bench: f, error: 'build failed' }); continue; }
   process.stderr.write(`running ${f} …\n`);
-  const r = spawnSync(process.execPath, [bundle], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [...nodeFlags(f), bundle], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   try { results.push(JSON.parse(last)); } catch { results.push({ bench: f, error: `exit ${r.status}`, output: last.slice(0, 500) }); }
   process.stdout.write(`${f}: ${last.slice(0, 400)}${last.length > 400 ? ' …' : ''}\n`);
