@@ -130,7 +130,7 @@ export function flatten(value: unknown, prefix = ''): [string, string][] {
 function otherBenchmarks(results: readonly Record<string, unknown>[]): string[] {
   const others = results.filter((r) => r['bench'] !== 'compare' && r['bench'] !== 'profile');
   if (others.length === 0) return [];
-  const out = ['## Other benchmarks of the same run', '', 'Our code alone, outside the side-by-side sandbox (bench/accounts, idle and routes .bench.ts; host Node.js): raw figures.', ''];
+  const out = ['## Other benchmarks of the same run', '', 'Our code alone, outside the side-by-side sandbox (bench/accounts, idle and routes .bench.ts; host Node.js, with the daemon flags of ts/bin/node-flags.json): raw figures.', ''];
   for (const r of others) out.push(`### ${String(r['bench'])}`, '', '| figure | value |', '|---|---|', ...flatten(r).map(([k, v]) => `| ${k} | ${v.slice(0, 200)} |`), '');
   return out;
 }
