@@ -7,8 +7,34 @@
 
 const BIG_DIGITS = 16;
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '9';
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The rest of a number after its integer digits: fraction, exponent and their signs. */
+function isNumberTailCode(c: number): boolean {
+  return isDigitCode(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === MINUS;
+}
+
+/**
+ * The index just past the string literal whose opening quote is at `open` (the text's length when
+ * it is unterminated). The closing quote is found with indexOf, so a long string costs a native
+ * scan rather than a loop of ours: a quote is escaped when an odd run of backslashes precedes it.
+ */
+function skipString(text: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q < 0) return text.length;
+    let slashes = 0;
+    for (let k = q - 1; k > open && text.charCodeAt(k) === BACKSLASH; k -= 1) slashes += 1;
+    if (slashes % 2 === 0) return q + 1;
+    from = q + 1;
+  }
 }
 
 /** Returns `text` with long integer literals turned into JSON strings. */
@@ -18,28 +44,25 @@ export function quoteBigIntegers(text: string): string {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    const c = text[i];
-    if (c === '"') {
-      // Skip the string literal, honouring escapes.
-      i += 1;
-      while (i < n && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      i += 1;
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = skipString(text, i);
       continue;
     }
-    if (c === '-' || isDigit(c)) {
+    if (c === MINUS || isDigitCode(c)) {
       const start = i;
-      if (c === '-') i += 1;
+      if (c === MINUS) i += 1;
       const digitsStart = i;
-      while (isDigit(text[i])) i += 1;
+      while (i < n && isDigitCode(text.charCodeAt(i))) i += 1;
       const digits = i - digitsStart;
-      const next = text[i];
-      const isInteger = next !== '.' && next !== 'e' && next !== 'E';
+      const next = text.charCodeAt(i);
+      const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45;
       if (digits >= BIG_DIGITS && isInteger) {
         out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
         last = i;
       }
       // Skip the rest of a non-integer number so its exponent digits are not rescanned.
-      while (i < n && /[0-9eE.+-]/.test(text[i] as string)) i += 1;
+      while (i < n && isNumberTailCode(text.charCodeAt(i))) i += 1;
       continue;
     }
     i += 1;
