@@ -37,14 +37,18 @@ system-deps:
 # (Node 18 cannot run an extensionless ESM file; design.md §9.2).
 build: deps $(BUILD)/.stamp
 
+# The Node.js flags the wrappers pass (ts/bin/node-flags.json), read once per build.
+NODE_FLAGS_OF = $(shell node -p "require('./ts/bin/node-flags.json').$(1).join(' ')")
+DAEMON_NODE_FLAGS = $(call NODE_FLAGS_OF,daemons)
+OTHER_NODE_FLAGS = $(call NODE_FLAGS_OF,others)
+
 $(BUILD)/.stamp: $(TS_SOURCES) ts/bin/wrapper.sh.in ts/bin/node-flags.json $(wildcard shell/*) package.json Makefile
 	@mkdir -p $(BUILD)/bin $(BUILD)/lib
 	@for e in $(ENTRIES); do \
 	  $(ESBUILD) ts/bin/$$e.ts --bundle --platform=node --target=node18 --format=esm \
 	    --log-level=warning --legal-comments=none --minify --keep-names \
 	    --banner:js="$(BANNER)" --outfile=$(BUILD)/lib/$$e.mjs; \
-	  case $$e in google_*_daemon) kind=daemons ;; *) kind=others ;; esac; \
-	  flags=$$(node -p "require('./ts/bin/node-flags.json').$$kind.join(' ')"); \
+	  case $$e in google_*_daemon) flags='$(DAEMON_NODE_FLAGS)' ;; *) flags='$(OTHER_NODE_FLAGS)' ;; esac; \
 	  sed -e "s/@ENTRY@/$$e/" -e "s/@NODE_FLAGS@/$$flags/" ts/bin/wrapper.sh.in > $(BUILD)/bin/$$e; chmod 0755 $(BUILD)/bin/$$e; \
 	done
 	@for h in $(HELPERS); do install -m 0755 shell/$$h $(BUILD)/bin/$$h; done

@@ -5,14 +5,14 @@
  * A stub "node" (GCE_NODE) records its argv for the flag checks; the last case runs this Node.js.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS as FLAGS } from '../support/node-flags.js';
 import { describeIf } from '../support/skip.js';
 
 const BUILD = fileURLToPath(new URL('../../build/', import.meta.url));
-const FLAGS = JSON.parse(readFileSync(fileURLToPath(new URL('../../ts/bin/node-flags.json', import.meta.url)), 'utf8')) as { daemons: string[]; others: string[] };
 const DAEMONS = ['google_guest_daemon', 'google_accounts_daemon', 'google_clock_skew_daemon', 'google_ip_forwarding_daemon'];
 const ONE_SHOTS = ['google_instance_setup', 'google_metadata_script_runner', 'google_metadata'];
 

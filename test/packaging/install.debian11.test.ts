@@ -7,16 +7,13 @@
  * and purge. Everything happens under a temp dir and in namespaces the test creates.
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { NODE_FLAGS } from '../support/node-flags.js';
 import { describeIf } from '../support/skip.js';
-import { REPO } from './support/packaging-model.js';
 import { debianChrootBlocker, openDebianChroot, type DebianChroot } from './support/debian-chroot.js';
 
 const LONG = 600000;
 const BLOCKER = debianChrootBlocker('bullseye');
 const RUNTIME = '/usr/lib/google-compute-engine/node/bin/node';
-/** The Node.js flags the daemons' wrappers pass (ts/bin/node-flags.json). */
-const DAEMON_FLAGS = (JSON.parse(readFileSync(join(REPO, 'ts/bin/node-flags.json'), 'utf8')) as { daemons: string[] }).daemons;
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEmuLaToRoNlYfAkEkEy1111111111111111111111111 bob@example.com';
 
 describeIf(BLOCKER === '', BLOCKER)('debian11 packages (bundled Node.js) in a Debian 11 chroot', () => {
@@ -61,7 +58,7 @@ describeIf(BLOCKER === '', BLOCKER)('debian11 packages (bundled Node.js) in a De
     expect(r).toEqual({ status: 0, out: expect.stringContaining('applied create-user user=bob') });
     // `sh -x` of the wrapper: the node it executes is the private one.
     const execs = r.out.split('\n').filter((l) => /^\+ exec /.test(l));
-    expect(execs).toEqual([`+ exec ${[RUNTIME, ...DAEMON_FLAGS].join(' ')} /usr/lib/google-compute-engine/google_guest_daemon.mjs --once --log-target=console`]);
+    expect(execs).toEqual([`+ exec ${[RUNTIME, ...NODE_FLAGS.daemons].join(' ')} /usr/lib/google-compute-engine/google_guest_daemon.mjs --once --log-target=console`]);
     expect(readFileSync(box.at('etc/passwd'), 'utf8')).toMatch(/^bob:x:\d+:\d+::\/home\/bob:/m);
     expect(readFileSync(box.at('home/bob/.ssh/authorized_keys'), 'utf8')).toContain(KEY);
   }, LONG);

@@ -10,14 +10,21 @@ const BIG_DIGITS = 16;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
 
 function isDigitCode(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
+/** A fraction or exponent begins here: the number before it is not an integer. */
+function startsFractionOrExponent(c: number): boolean {
+  return c === DOT || c === 0x65 /* e */ || c === 0x45 /* E */;
+}
+
 /** The rest of a number after its integer digits: fraction, exponent and their signs. */
 function isNumberTailCode(c: number): boolean {
-  return isDigitCode(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === MINUS;
+  return isDigitCode(c) || startsFractionOrExponent(c) || c === PLUS || c === MINUS;
 }
 
 /**
@@ -55,9 +62,7 @@ export function quoteBigIntegers(text: string): string {
       const digitsStart = i;
       while (i < n && isDigitCode(text.charCodeAt(i))) i += 1;
       const digits = i - digitsStart;
-      const next = text.charCodeAt(i);
-      const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45;
-      if (digits >= BIG_DIGITS && isInteger) {
+      if (digits >= BIG_DIGITS && !startsFractionOrExponent(text.charCodeAt(i))) {
         out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
         last = i;
       }
